@@ -1,0 +1,64 @@
+// buildApp: the one composition root, used by the server and by the tests alike.
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { AppConfig } from './config.js'
+import db from './plugins/db.js'
+import errors from './plugins/errors.js'
+import openapi from './plugins/swagger.js'
+import divisionRoutes from './routes/divisions.js'
+import healthRoutes from './routes/health.js'
+import reportRoutes from './routes/reports.js'
+import templateRoutes from './routes/templates.js'
+import { createValidatorCompiler } from './schemas/compiler.js'
+import { SHARED_SCHEMAS } from './schemas/shared.js'
+
+export interface BuildOptions {
+  /** A pino destination for the logs (tests capture them); stdout when absent. */
+  logStream?: NodeJS.WritableStream
+  /** The clock, so tests can file reports before or after a deadline. */
+  now?: () => Date
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The current time; injectable for tests. */
+    now(): Date
+  }
+}
+
+export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger: FastifyServerOptions['logger'] = {
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    ...(options.logStream ? { stream: options.logStream } : {})
+  }
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    // A caller's X-Request-Id is kept when it is a plain token; anything else gets a fresh id.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : `req-${randomUUID()}`
+    },
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+  })
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
+  app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS))
+  app.decorate('now', options.now ?? (() => new Date()))
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(errors)
+  await app.register(openapi)
+  await app.register(db, { databasePath: config.databasePath })
+
+  await app.register(healthRoutes)
+  await app.register(divisionRoutes, { prefix: '/v1' })
+  await app.register(templateRoutes, { prefix: '/v1' })
+  await app.register(reportRoutes, { prefix: '/v1' })
+  return app
+}

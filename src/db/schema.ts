@@ -1,0 +1,110 @@
+// Drizzle tables: the database truth. Column names are snake_case, except the cell columns of
+// current_cells, which are named by their cell code so that SQL, exports and templates agree.
+import { index, integer, real, sqliteTable, text, uniqueIndex, type SQLiteColumnBuilderBase } from 'drizzle-orm/sqlite-core'
+import { ALL_CELLS } from '../domain/templates.js'
+
+/** Small key/value facts about the database itself, e.g. which registry source it was seeded from. */
+export const appMeta = sqliteTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull()
+})
+
+/** China's administrative divisions: provinces, cities, districts (county level) and townships. */
+export const divisions = sqliteTable(
+  'divisions',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    level: text('level', { enum: ['province', 'city', 'district', 'township'] }).notNull(),
+    parentCode: text('parent_code')
+  },
+  (t) => [index('divisions_parent_idx').on(t.parentCode, t.code), index('divisions_level_idx').on(t.level, t.code)]
+)
+
+/** One row per unit and year: the head that marks the current revision and the workflow state. */
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitCode: text('unit_code')
+      .notNull()
+      .references(() => divisions.code),
+    year: integer('year').notNull(),
+    currentRevision: integer('current_revision').notNull(),
+    status: text('status', { enum: ['draft', 'submitted', 'accepted', 'returned'] }).notNull(),
+    template: text('template', { enum: ['gb2019', 'gb2021'] }).notNull(),
+    /** When the report first reached `submitted`: what the deadline is judged against. */
+    firstSubmittedAt: integer('first_submitted_at', { mode: 'timestamp_ms' }),
+    acceptedAt: integer('accepted_at', { mode: 'timestamp_ms' }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+  },
+  (t) => [
+    uniqueIndex('reports_unit_year_uq').on(t.unitCode, t.year),
+    index('reports_year_status_idx').on(t.year, t.status, t.unitCode)
+  ]
+)
+
+/** Every accepted change of a report, never updated or deleted. */
+export const reportRevisions = sqliteTable(
+  'report_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    revision: integer('revision').notNull(),
+    status: text('status', { enum: ['draft', 'submitted'] }).notNull(),
+    template: text('template', { enum: ['gb2019', 'gb2021'] }).notNull(),
+    /** The canonical report JSON as stored. */
+    body: text('body', { mode: 'json' }).notNull(),
+    contentHash: text('content_hash').notNull(),
+    errors: text('errors', { mode: 'json' }).notNull(),
+    warnings: text('warnings', { mode: 'json' }).notNull(),
+    /** amendmentReason of a PUT that changed an accepted report. */
+    reason: text('reason'),
+    byTokenId: text('by_token_id'),
+    byRole: text('by_role'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+  },
+  // Two concurrent PUTs cannot both create revision n of the same report.
+  (t) => [uniqueIndex('report_revisions_report_revision_uq').on(t.reportId, t.revision)]
+)
+
+/** Review actions (accept/return) on a revision, never updated or deleted. */
+export const reportReviews = sqliteTable(
+  'report_reviews',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    revision: integer('revision').notNull(),
+    action: text('action', { enum: ['accept', 'return'] }).notNull(),
+    comment: text('comment'),
+    byTokenId: text('by_token_id'),
+    byRole: text('by_role'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+  },
+  (t) => [index('report_reviews_report_idx').on(t.reportId, t.id)]
+)
+
+const cellColumns: Record<string, SQLiteColumnBuilderBase> = Object.fromEntries(
+  ALL_CELLS.map((cell) => [cell.code, cell.type === 'amount' ? real(cell.code) : integer(cell.code)])
+)
+
+/**
+ * The cells of each report's current revision, one column per cell code of either template
+ * (null where the template has no such cell or the report left it blank). Wide rather than one
+ * row per cell: summing a cell over every report of a year is then one `SUM(column)` over one
+ * row per report, not a GROUP BY over two hundred rows per report. Rewritten in the same
+ * transaction as the revision it mirrors.
+ */
+export const currentCells = sqliteTable('current_cells', {
+  reportId: integer('report_id')
+    .primaryKey()
+    .references(() => reports.id),
+  revision: integer('revision').notNull(),
+  ...cellColumns
+})
+

@@ -1,0 +1,409 @@
+// The consistency rules (勾稽关系) of report-format.md as one table of data, with pure evaluation.
+// The same table drives validation, the catalogue endpoint and the documentation.
+import { readCell, type Report } from './report.js'
+import { APPEAL_COLUMNS, APPLICANT_COLUMNS, TEMPLATES, type CellDef, type Label, type TemplateId } from './templates.js'
+
+export type Severity = 'error' | 'warning'
+
+export interface Violation {
+  rule: string
+  severity: Severity
+  /** Every cell involved, as JSON Pointers into the report. */
+  cells: string[]
+  /** The two sides of the comparison; null where a rule compares no figures. */
+  left: number | null
+  right: number | null
+  message: Label
+}
+
+export interface RuleContext {
+  report: Report
+  /** The same unit's current report for `year − 1`, when one is stored. */
+  previous?: Report | undefined
+}
+
+export interface RuleDef {
+  id: string
+  severity: Severity
+  /** `report`: the report alone; `previousYear`: compared with the unit's report for year − 1. */
+  scope: 'report' | 'previousYear'
+  /** The templates the rule applies to. */
+  templates: readonly TemplateId[]
+  description: Label
+  evaluate(context: RuleContext): Violation[]
+}
+
+const BOTH: readonly TemplateId[] = ['gb2019', 'gb2021']
+const pointer = (path: readonly string[]) => '/' + path.join('/')
+
+/** A cell's value as a rule sees it: null (not reported) counts as 0, and W-INCOMPLETE says so. */
+function value(report: Report, path: readonly string[]): number {
+  return readCell(report, path) ?? 0
+}
+
+function sum(report: Report, paths: readonly (readonly string[])[]): number {
+  let total = 0
+  for (const path of paths) total += value(report, path)
+  return total
+}
+
+/** The rows of a table that carry cells, each with its path and printed labels. */
+function leafRows(template: TemplateId, table: string): Array<{ path: string[]; label: Label; cells: CellDef[] }> {
+  const rows = new Map<string, { path: string[]; label: Label; cells: CellDef[] }>()
+  for (const cell of TEMPLATES[template].cells) {
+    if (cell.table !== table) continue
+    const rowPath = cell.path.slice(0, -1)
+    const key = rowPath.join('.')
+    let row = rows.get(key)
+    if (!row) {
+      const label = cell.rowLabels[cell.rowLabels.length - 1] ?? { zh: key, en: key }
+      row = { path: rowPath, label, cells: [] }
+      rows.set(key, row)
+    }
+    row.cells.push(cell)
+  }
+  return [...rows.values()]
+}
+
+// Row paths of 三 and the outcome rows that make up （七）总计, per template, computed once.
+const OUTCOMES = ['requests', 'outcomes']
+const OUTCOME_ROWS: Record<TemplateId, string[][]> = {
+  gb2019: outcomeRows('gb2019'),
+  gb2021: outcomeRows('gb2021')
+}
+function outcomeRows(template: TemplateId): string[][] {
+  return leafRows(template, 'requests')
+    .map((row) => row.path)
+    .filter((path) => path[1] === 'outcomes' && path.join('.') !== 'requests.outcomes.total')
+}
+const REQUEST_ROWS: Record<TemplateId, ReturnType<typeof leafRows>> = {
+  gb2019: leafRows('gb2019', 'requests'),
+  gb2021: leafRows('gb2021', 'requests')
+}
+const APPLICANT_PARTS = APPLICANT_COLUMNS.filter((c) => c.key !== 'total')
+const APPEAL_PARTS = APPEAL_COLUMNS.filter((c) => c.key !== 'total')
+const APPEAL_GROUPS = leafRows('gb2019', 'appeals')
+const at = (row: readonly string[], column: string) => [...row, column]
+
+export const RULES: readonly RuleDef[] = [
+  {
+    id: 'E-REQ-BALANCE',
+    severity: 'error',
+    scope: 'report',
+    templates: BOTH,
+    description: {
+      zh: '三：每一列第一项加第二项之和，等于第三项加第四项之和',
+      en: 'III: in every column, received + carried over = outcomes total + carried forward'
+    },
+    evaluate: ({ report }) =>
+      APPLICANT_COLUMNS.flatMap((column) => {
+        const leftPaths = [at(['requests', 'received'], column.key), at(['requests', 'carriedOver'], column.key)]
+        const rightPaths = [at([...OUTCOMES, 'total'], column.key), at(['requests', 'carriedForward'], column.key)]
+        const left = sum(report, leftPaths)
+        const right = sum(report, rightPaths)
+        if (left === right) return []
+        return [
+          {
+            rule: 'E-REQ-BALANCE',
+            severity: 'error',
+            cells: [...leftPaths, ...rightPaths].map(pointer),
+            left,
+            right,
+            message: {
+              zh: `${column.zh}列：第一项加第二项之和（${left}）不等于第三项加第四项之和（${right}）`,
+              en: `${column.en}: received + carried over (${left}) ≠ processed + carried forward (${right})`
+            }
+          }
+        ]
+      })
+  },
+  {
+    id: 'E-REQ-ROW-TOTAL',
+    severity: 'error',
+    scope: 'report',
+    templates: BOTH,
+    description: {
+      zh: '三：每一行的总计等于自然人与各类法人或其他组织之和',
+      en: 'III: in every row, total = natural persons + every kind of organisation'
+    },
+    evaluate: ({ report }) =>
+      REQUEST_ROWS[report.template].flatMap((row) => {
+        const partPaths = APPLICANT_PARTS.map((column) => at(row.path, column.key))
+        const left = value(report, at(row.path, 'total'))
+        const right = sum(report, partPaths)
+        if (left === right) return []
+        return [
+          {
+            rule: 'E-REQ-ROW-TOTAL',
+            severity: 'error',
+            cells: [at(row.path, 'total'), ...partPaths].map(pointer),
+            left,
+            right,
+            message: {
+              zh: `${row.label.zh}：总计（${left}）不等于各类申请人之和（${right}）`,
+              en: `${row.label.en}: total (${left}) ≠ sum of the applicant columns (${right})`
+            }
+          }
+        ]
+      })
+  },
+  {
+    id: 'E-REQ-OUTCOME-TOTAL',
+    severity: 'error',
+    scope: 'report',
+    templates: BOTH,
+    description: {
+      zh: '三：每一列（七）总计等于（一）至（六）各项办理结果之和',
+      en: 'III: in every column, the outcomes total = the sum of every outcome row'
+    },
+    evaluate: ({ report }) =>
+      APPLICANT_COLUMNS.flatMap((column) => {
+        const partPaths = OUTCOME_ROWS[report.template].map((row) => at(row, column.key))
+        const left = value(report, at([...OUTCOMES, 'total'], column.key))
+        const right = sum(report, partPaths)
+        if (left === right) return []
+        return [
+          {
+            rule: 'E-REQ-OUTCOME-TOTAL',
+            severity: 'error',
+            cells: [at([...OUTCOMES, 'total'], column.key), ...partPaths].map(pointer),
+            left,
+            right,
+            message: {
+              zh: `${column.zh}列：（七）总计（${left}）不等于各项办理结果之和（${right}）`,
+              en: `${column.en}: outcomes total (${left}) ≠ sum of the outcomes (${right})`
+            }
+          }
+        ]
+      })
+  },
+  {
+    id: 'E-APPEAL-TOTAL',
+    severity: 'error',
+    scope: 'report',
+    templates: BOTH,
+    description: {
+      zh: '四：每一组的总计等于结果维持、结果纠正、其他结果、尚未审结之和',
+      en: 'IV: in every group, total = upheld + corrected + other + pending'
+    },
+    evaluate: ({ report }) =>
+      APPEAL_GROUPS.flatMap((group) => {
+        const partPaths = APPEAL_PARTS.map((column) => at(group.path, column.key))
+        const left = value(report, at(group.path, 'total'))
+        const right = sum(report, partPaths)
+        if (left === right) return []
+        return [
+          {
+            rule: 'E-APPEAL-TOTAL',
+            severity: 'error',
+            cells: [at(group.path, 'total'), ...partPaths].map(pointer),
+            left,
+            right,
+            message: {
+              zh: `${group.label.zh}：总计（${left}）不等于结果维持、结果纠正、其他结果、尚未审结之和（${right}）`,
+              en: `${group.label.en}: total (${left}) ≠ upheld + corrected + other + pending (${right})`
+            }
+          }
+        ]
+      })
+  },
+  {
+    id: 'E-PROACTIVE-NEGATIVE',
+    severity: 'error',
+    scope: 'report',
+    templates: ['gb2019'],
+    description: {
+      zh: '二：上一年项目数量加本年增/减不得为负数',
+      en: 'II: items in the previous year + change this year must not be negative'
+    },
+    evaluate: ({ report }) =>
+      leafRows('gb2019', 'proactive')
+        .filter((row) => row.cells.some((c) => c.path.at(-1) === 'change'))
+        .flatMap((row) => {
+          const paths = [at(row.path, 'previousCount'), at(row.path, 'change')]
+          const left = sum(report, paths)
+          if (left >= 0) return []
+          return [
+            {
+              rule: 'E-PROACTIVE-NEGATIVE',
+              severity: 'error',
+              cells: paths.map(pointer),
+              left,
+              right: 0,
+              message: {
+                zh: `${row.label.zh}：上一年项目数量加本年增/减为负数（${left}）`,
+                en: `${row.label.en}: previous count + change is negative (${left})`
+              }
+            }
+          ]
+        })
+  },
+  {
+    id: 'W-CARRY-CONTINUITY',
+    severity: 'warning',
+    scope: 'previousYear',
+    templates: BOTH,
+    description: {
+      zh: '三：上年结转数量等于上一年度报告的结转下年度继续办理数量',
+      en: "III: carried over = the previous year's report's carried forward, in every column"
+    },
+    evaluate: ({ report, previous }) => {
+      if (!previous) return []
+      return APPLICANT_COLUMNS.flatMap((column) => {
+        const here = at(['requests', 'carriedOver'], column.key)
+        const there = at(['requests', 'carriedForward'], column.key)
+        const left = value(report, here)
+        const right = value(previous, there)
+        if (left === right) return []
+        return [
+          {
+            rule: 'W-CARRY-CONTINUITY',
+            severity: 'warning',
+            cells: [pointer(here)],
+            left,
+            right,
+            message: {
+              zh: `${column.zh}列：上年结转（${left}）不等于${previous.year}年度报告的结转下年度继续办理（${right}）`,
+              en: `${column.en}: carried over (${left}) ≠ carried forward in the ${previous.year} report (${right})`
+            }
+          }
+        ]
+      })
+    }
+  },
+  {
+    id: 'W-INFORCE-CONTINUITY',
+    severity: 'warning',
+    scope: 'previousYear',
+    templates: ['gb2021'],
+    description: {
+      zh: '二：现行有效件数等于上一年度现行有效件数加本年制发件数减本年废止件数（上一年度也用2021年格式时）',
+      en: "II: in force = the previous year's in force + issued − repealed (when the previous report is also gb2021)"
+    },
+    evaluate: ({ report, previous }) => {
+      if (report.template !== 'gb2021' || previous?.template !== 'gb2021') return []
+      return leafRows('gb2021', 'proactive')
+        .filter((row) => row.cells.some((c) => c.path.at(-1) === 'inForce'))
+        .flatMap((row) => {
+          const left = value(report, at(row.path, 'inForce'))
+          const right =
+            value(previous, at(row.path, 'inForce')) + value(report, at(row.path, 'issued')) - value(report, at(row.path, 'repealed'))
+          if (left === right) return []
+          return [
+            {
+              rule: 'W-INFORCE-CONTINUITY',
+              severity: 'warning',
+              cells: ['inForce', 'issued', 'repealed'].map((c) => pointer(at(row.path, c))),
+              left,
+              right,
+              message: {
+                zh: `${row.label.zh}：现行有效件数（${left}）不等于上年现行有效件数加本年制发减本年废止（${right}）`,
+                en: `${row.label.en}: in force (${left}) ≠ last year's in force + issued − repealed (${right})`
+              }
+            }
+          ]
+        })
+    }
+  },
+  {
+    id: 'W-TEMPLATE-YEAR',
+    severity: 'warning',
+    scope: 'report',
+    templates: BOTH,
+    description: {
+      zh: '2021年及以后的报告使用了2019年格式，或2020年及以前的报告使用了2021年格式',
+      en: 'gb2019 used for a year ≥ 2021, or gb2021 for a year ≤ 2020'
+    },
+    evaluate: ({ report }) => {
+      const { from, to } = TEMPLATES[report.template].normalYears
+      if (report.year >= from && (to === null || report.year <= to)) return []
+      return [
+        {
+          rule: 'W-TEMPLATE-YEAR',
+          severity: 'warning',
+          cells: ['/template'],
+          left: null,
+          right: null,
+          message: {
+            zh: `${report.year}年度报告使用了${TEMPLATES[report.template].issuedBy}印发的格式`,
+            en: `The ${report.year} report uses the ${report.template} template`
+          }
+        }
+      ]
+    }
+  },
+  {
+    id: 'W-TOWNSHIP-REGULATIONS',
+    severity: 'warning',
+    scope: 'report',
+    templates: BOTH,
+    description: {
+      zh: '乡镇（街道）填报了规章：只有设区的市以上人民政府制定规章',
+      en: 'A township reports 规章 (only governments of cities with districts and above make regulations)'
+    },
+    evaluate: ({ report }) => {
+      const cells = TEMPLATES[report.template].cells.filter(
+        (c) => c.path[1] === 'regulations' && (readCell(report, c.path) ?? 0) > 0
+      )
+      if (cells.length === 0) return []
+      const left = cells.reduce((total, c) => total + value(report, c.path), 0)
+      return [
+        {
+          rule: 'W-TOWNSHIP-REGULATIONS',
+          severity: 'warning',
+          cells: cells.map((c) => c.pointer),
+          left,
+          right: 0,
+          message: {
+            zh: `乡镇（街道）填报了规章（合计${left}）`,
+            en: `A township reports regulations (${left} in all)`
+          }
+        }
+      ]
+    }
+  },
+  {
+    id: 'W-INCOMPLETE',
+    severity: 'warning',
+    scope: 'report',
+    templates: BOTH,
+    description: {
+      zh: '有未填报的单元格（空白或“/”），校验时按0计',
+      en: 'Some cells were not reported (blank or "/"); the rules counted them as 0'
+    },
+    evaluate: ({ report }) => {
+      const missing = TEMPLATES[report.template].cells.filter((c) => readCell(report, c.path) == null)
+      if (missing.length === 0) return []
+      return [
+        {
+          rule: 'W-INCOMPLETE',
+          severity: 'warning',
+          cells: missing.map((c) => c.pointer),
+          left: missing.length,
+          right: null,
+          message: {
+            zh: `${missing.length}个单元格未填报，校验时按0计`,
+            en: `${missing.length} cells not reported; counted as 0 by the rules`
+          }
+        }
+      ]
+    }
+  }
+]
+
+export interface Evaluation {
+  valid: boolean
+  errors: Violation[]
+  warnings: Violation[]
+}
+
+/** Runs every rule that applies to the report's template, in table order. */
+export function evaluateRules(context: RuleContext): Evaluation {
+  const errors: Violation[] = []
+  const warnings: Violation[] = []
+  for (const rule of RULES) {
+    if (!rule.templates.includes(context.report.template)) continue
+    for (const violation of rule.evaluate(context)) (violation.severity === 'error' ? errors : warnings).push(violation)
+  }
+  return { valid: errors.length === 0, errors, warnings }
+}

@@ -1,0 +1,52 @@
+// Every problem the API can answer with: a stable code, its HTTP status and title, made with
+// @fastify/error so that handlers throw and the one error handler (plugins/errors.ts) replies.
+import createError, { type FastifyErrorConstructor } from '@fastify/error'
+
+export const PROBLEM_TYPE_BASE = 'https://ogi-reports.example/problems/'
+
+/** One entry of a problem's `errors`: a schema error (400) names the field by JSON Pointer. */
+export interface FieldIssue {
+  /** Where the field is: the body, the query string or the path. */
+  in: 'body' | 'query' | 'path' | 'header'
+  pointer: string
+  message: string
+}
+
+export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
+  VALIDATION: 'The request does not match its schema',
+  MALFORMED_BODY: 'The request body could not be parsed',
+  NOT_FOUND: 'There is nothing at this address',
+  DIVISION_NOT_FOUND: 'No division has this code',
+  REPORT_NOT_FOUND: 'No report is stored for this unit and year',
+  REVISION_NOT_FOUND: 'The report has no such revision',
+  TEMPLATE_NOT_FOUND: 'No template has this key',
+  NOT_A_TOWNSHIP: 'Only townships file annual reports',
+  REPORT_INVALID: 'The report breaks consistency rules',
+  REPORT_LOCKED: 'The report has been accepted and is locked',
+  REVIEW_NOT_ALLOWED: 'The report cannot be reviewed in its current state',
+  PRECONDITION_FAILED: 'The report has changed since the revision named in If-Match',
+  BODY_TOO_LARGE: 'The request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body has a content type this route does not take',
+  NOT_READY: 'The service is not ready',
+  INTERNAL: 'The service failed to handle the request'
+}
+
+const define = (code: keyof typeof PROBLEM_TITLES, status: number, message: string): FastifyErrorConstructor =>
+  createError(code, message, status)
+
+export const ValidationFailed = define('VALIDATION', 400, '%s')
+export const DivisionNotFound = define('DIVISION_NOT_FOUND', 404, 'No division has the code %s')
+export const ReportNotFound = define('REPORT_NOT_FOUND', 404, 'No report is stored for unit %s and year %s')
+export const RevisionNotFound = define('REVISION_NOT_FOUND', 404, 'The report has no revision %s')
+export const TemplateNotFound = define('TEMPLATE_NOT_FOUND', 404, 'No template has the key %s')
+export const NotATownship = define('NOT_A_TOWNSHIP', 422, '%s is a %s, not a township; only townships file annual reports')
+export const ReportInvalid = define('REPORT_INVALID', 422, '%s; nothing was stored')
+export const ReportLocked = define('REPORT_LOCKED', 409, '%s')
+export const ReviewNotAllowed = define('REVIEW_NOT_ALLOWED', 409, '%s')
+export const PreconditionFailed = define('PRECONDITION_FAILED', 412, 'If-Match names %s but the current revision is %s')
+
+/** A 400 naming the offending fields, for checks a schema cannot express (e.g. path vs body). */
+export function validationError(issues: FieldIssue[]): Error & { errors: FieldIssue[] } {
+  const detail = issues.map((i) => `${i.pointer}: ${i.message}`).join('; ')
+  return Object.assign(new ValidationFailed(detail), { errors: issues })
+}

@@ -1,0 +1,43 @@
+// The database plugin: owns the connection (opened, migrated and seeded at start, closed with
+// the app) and exposes the repositories, the only code that builds queries.
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { openDatabase, type Connection } from '../db/connection.js'
+import { createDivisionsRepository } from '../db/repositories/divisions.js'
+import { createReportsRepository } from '../db/repositories/reports.js'
+import { seedDivisions } from '../db/seed-divisions.js'
+
+export interface Repositories {
+  divisions: ReturnType<typeof createDivisionsRepository>
+  reports: ReturnType<typeof createReportsRepository>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    repos: Repositories
+    /** True once the database is open and migrated; /readyz reports it. */
+    databaseReady(): boolean
+  }
+}
+
+export default fp(
+  async function db(app: FastifyInstance, options: { databasePath: string }) {
+    const started = performance.now()
+    const connection: Connection = openDatabase(options.databasePath)
+    const repos: Repositories = {
+      divisions: createDivisionsRepository(connection.db),
+      reports: createReportsRepository(connection.db)
+    }
+    const seeded = seedDivisions(repos.divisions)
+    app.log.info(
+      { databasePath: options.databasePath, seededDivisions: seeded, ms: Math.round(performance.now() - started) },
+      'database ready'
+    )
+    app.decorate('repos', repos)
+    app.decorate('databaseReady', () => connection.sqlite.open && repos.divisions.seededFrom() !== undefined)
+    app.addHook('onClose', async () => {
+      connection.sqlite.close()
+    })
+  },
+  { name: 'db' }
+)

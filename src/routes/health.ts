@@ -1,0 +1,34 @@
+// Liveness and readiness, for load balancers and the container HEALTHCHECK.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { problemBody, problemResponse } from '../plugins/errors.js'
+
+const Status = Type.Object({ status: Type.String() })
+
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } } },
+    async () => ({ status: 'ok' })
+  )
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The database is open, migrated and seeded',
+        response: { 200: Status, 503: problemResponse('Not ready yet') }
+      }
+    },
+    async (request, reply) => {
+      if (app.databaseReady()) return { status: 'ready' }
+      return reply
+        .code(503)
+        .type('application/problem+json')
+        .send(problemBody(request, 503, 'NOT_READY', 'The database is not open or not seeded'))
+    }
+  )
+}
+
+export default healthRoutes

@@ -1,0 +1,417 @@
+// Reports: submission (PUT), reading, revisions and their diffs, validation without storing,
+// listing, and the district's review. Thin: checks → domain decisions → repository.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ConcurrentChangeError, type ReportHead, type ReviewRow, type RevisionRow } from '../db/repositories/reports.js'
+import { defaultDeadline, isOnTime } from '../domain/deadlines.js'
+import { contentHash, diffReports, toReport, type Report, type ReportInput } from '../domain/report.js'
+import { evaluateRules } from '../domain/rules.js'
+import { decideSubmission, etag } from '../domain/submission.js'
+import { beijingYear, toBeijingIso } from '../domain/time.js'
+import {
+  DivisionNotFound,
+  NotATownship,
+  PreconditionFailed,
+  ReportInvalid,
+  ReportLocked,
+  ReportNotFound,
+  ReviewNotAllowed,
+  RevisionNotFound,
+  validationError,
+  type FieldIssue
+} from '../errors.js'
+import { problemResponse } from '../plugins/errors.js'
+import { Cursor, DivisionCode, Limit, TownshipCode } from '../schemas/common.js'
+import {
+  Diff,
+  Evaluation,
+  FIRST_REPORT_YEAR,
+  ReportList,
+  ReportSubmission,
+  ReportToValidate,
+  ReviewBody,
+  ReviewResult,
+  RevisionList,
+  StoredReport,
+  SubmissionResult
+} from '../schemas/reports.js'
+import { TemplateId } from '../schemas/templates.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
+
+const Year = Type.Integer({ minimum: FIRST_REPORT_YEAR, maximum: 9999, errorMessage: `must be a year from ${FIRST_REPORT_YEAR}` })
+const ReportParams = Type.Object({ unit: TownshipCode, year: Year })
+const RevisionParams = Type.Object({ unit: TownshipCode, year: Year, n: Type.Integer({ minimum: 1 }) })
+const PutHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ maxLength: 500, description: 'The ETag of the revision the change is based on' }))
+})
+const ListQuery = Type.Object(
+  {
+    year: Type.Optional(Year),
+    under: Type.Optional(DivisionCode),
+    status: Type.Optional(
+      Type.Enum(['draft', 'submitted', 'accepted', 'returned'], {
+        errorMessage: 'must be draft, submitted, accepted or returned'
+      })
+    ),
+    template: Type.Optional(TemplateId),
+    limit: Limit,
+    cursor: Type.Optional(Cursor)
+  },
+  { additionalProperties: false }
+)
+
+const by = (row: { byTokenId: string | null; byRole: string | null }) =>
+  row.byTokenId && row.byRole ? { tokenId: row.byTokenId, role: row.byRole } : null
+
+const reviewBody = (review: ReviewRow) => ({
+  action: review.action,
+  comment: review.comment,
+  revision: review.revision,
+  at: toBeijingIso(review.createdAt),
+  by: by(review)
+})
+
+const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { reports, divisions } = app.repos
+
+  /** 404 for an unknown code, 422 for a division that is not a township. */
+  function requireTownship(unit: string): void {
+    const division = divisions.get(unit)
+    if (!division) throw new DivisionNotFound(unit)
+    if (division.level !== 'township') throw new NotATownship(unit, division.level)
+  }
+
+  /** Reports exist from the first national template up to the current year. */
+  function checkYear(year: number, where: FieldIssue['in']): void {
+    const latest = beijingYear(app.now())
+    if (year > latest) {
+      throw validationError([{ in: where, pointer: '/year', message: `must not be after the current year (${latest})` }])
+    }
+  }
+
+  /** The rules, with the unit's current report of the previous year for the cross-year ones. */
+  function evaluate(report: Report) {
+    const previous = reports.current(report.unit, report.year - 1)?.revision.body
+    return evaluateRules({ report, previous })
+  }
+
+  const workflow = (head: ReportHead) => ({
+    unit: head.unitCode,
+    year: head.year,
+    status: head.status,
+    revision: head.currentRevision,
+    submittedAt: head.firstSubmittedAt ? toBeijingIso(head.firstSubmittedAt) : null,
+    onTime: isOnTime(head.firstSubmittedAt, defaultDeadline(head.year))
+  })
+
+  app.put(
+    '/reports/:unit/:year',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Submit a report (or a draft), creating a new revision',
+        description:
+          'status "submitted" (the default) is refused with 422 and every violation when an error rule fails; ' +
+          '"draft" is stored with its errors. 201 for the first revision, 200 for a new one, 200 with ' +
+          'unchanged=true when the content equals the current revision. An accepted report is locked: ' +
+          'changing it takes amendmentReason. If-Match with a stale ETag gives 412.',
+        params: ReportParams,
+        headers: PutHeaders,
+        body: ReportSubmission,
+        response: {
+          200: SubmissionResult,
+          201: SubmissionResult,
+          409: problemResponse('The report is accepted and the change carries no amendmentReason, or another write came first'),
+          412: problemResponse('If-Match does not name the current revision'),
+          413: problemResponse('The body is over 1 MiB'),
+          415: problemResponse('The body is not application/json'),
+          422: problemResponse('The unit is not a township, or a submitted report breaks error rules')
+        }
+      }
+    },
+    async (request, reply) => {
+      const { unit, year } = request.params
+      const body = request.body as ReportInput
+      const mismatches: FieldIssue[] = []
+      if (body.unit !== undefined && body.unit !== unit) mismatches.push({ in: 'body', pointer: '/unit', message: `must equal the unit in the path (${unit})` })
+      if (body.year !== undefined && body.year !== year) mismatches.push({ in: 'body', pointer: '/year', message: `must equal the year in the path (${year})` })
+      if (mismatches.length > 0) throw validationError(mismatches)
+      checkYear(year, 'path')
+      requireTownship(unit)
+
+      const report = toReport(body, unit, year)
+      const { amendmentReason } = body
+      const current = reports.current(unit, year)
+      const evaluation = evaluate(report)
+      const hash = contentHash(report)
+      const decision = decideSubmission({
+        unit,
+        year,
+        current: current && { revision: current.head.currentRevision, status: current.head.status, contentHash: current.revision.contentHash },
+        status: report.status,
+        contentHash: hash,
+        evaluation,
+        ifMatch: request.headers['if-match'],
+        amendmentReason
+      })
+
+      switch (decision.kind) {
+        case 'precondition-failed':
+          throw new PreconditionFailed(decision.expected, decision.actual)
+        case 'locked':
+          throw new ReportLocked(decision.detail)
+        case 'invalid': {
+          const n = evaluation.errors.length
+          throw Object.assign(new ReportInvalid(`${n} error${n === 1 ? '' : 's'}`), { errors: evaluation.errors })
+        }
+        case 'unchanged': {
+          const head = current!.head
+          reply.header('etag', etag(unit, year, head.currentRevision))
+          return {
+            ...workflow(head),
+            template: current!.revision.template,
+            unchanged: true,
+            errors: current!.revision.errors,
+            warnings: current!.revision.warnings
+          }
+        }
+        case 'store': {
+          let head: ReportHead
+          try {
+            head = reports.appendRevision({
+              unit,
+              year,
+              expectedRevision: current?.head.currentRevision ?? 0,
+              revision: decision.revision,
+              report,
+              contentHash: hash,
+              errors: evaluation.errors,
+              warnings: evaluation.warnings,
+              reason: amendmentReason ?? null,
+              by: null,
+              at: app.now()
+            })
+          } catch (error) {
+            if (error instanceof ConcurrentChangeError) throw new ReportLocked('Another revision was stored first; read it and retry')
+            throw error
+          }
+          reply.header('etag', etag(unit, year, head.currentRevision))
+          if (decision.revision === 1) reply.code(201).header('location', `/v1/reports/${unit}/${year}`)
+          return {
+            ...workflow(head),
+            template: report.template,
+            unchanged: false,
+            errors: evaluation.errors,
+            warnings: evaluation.warnings
+          }
+        }
+      }
+    }
+  )
+
+  function storedReport(head: ReportHead, revision: RevisionRow, extra: Record<string, unknown>) {
+    return {
+      ...revision.body,
+      ...workflow(head),
+      acceptedAt: head.acceptedAt ? toBeijingIso(head.acceptedAt) : null,
+      errors: revision.errors,
+      warnings: revision.warnings,
+      ...extra
+    }
+  }
+
+  app.get(
+    '/reports/:unit/:year',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'The current revision of a report, with its workflow state',
+        params: ReportParams,
+        response: { 200: StoredReport, 304: Type.Null({ description: 'If-None-Match names the current revision' }) }
+      }
+    },
+    async (request, reply) => {
+      const { unit, year } = request.params
+      const found = reports.current(unit, year)
+      if (!found) throw new ReportNotFound(unit, String(year))
+      const tag = etag(unit, year, found.head.currentRevision)
+      reply.header('etag', tag)
+      if (request.headers['if-none-match']?.split(',').some((t) => t.trim() === tag)) return reply.code(304).send(null)
+      const review = reports.lastReview(found.head.id)
+      return storedReport(found.head, found.revision, { lastReview: review ? reviewBody(review) : null })
+    }
+  )
+
+  app.get(
+    '/reports/:unit/:year/revisions',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Every revision of a report, oldest first, and every review action',
+        params: ReportParams,
+        response: { 200: RevisionList }
+      }
+    },
+    async (request) => {
+      const { unit, year } = request.params
+      const head = reports.head(unit, year)
+      if (!head) throw new ReportNotFound(unit, String(year))
+      return {
+        items: reports.revisions(head.id).map((r) => ({
+          revision: r.revision,
+          status: r.status,
+          template: r.template,
+          createdAt: toBeijingIso(r.createdAt),
+          by: by(r),
+          reason: r.reason,
+          errorCount: r.errors.length,
+          warningCount: r.warnings.length
+        })),
+        reviews: reports.reviews(head.id).map(reviewBody)
+      }
+    }
+  )
+
+  app.get(
+    '/reports/:unit/:year/revisions/:n',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'One revision of a report, whole',
+        params: RevisionParams,
+        response: { 200: StoredReport }
+      }
+    },
+    async (request) => {
+      const { unit, year, n } = request.params
+      const found = reports.current(unit, year)
+      if (!found) throw new ReportNotFound(unit, String(year))
+      const revision = n === found.head.currentRevision ? found.revision : reports.revision(unit, year, n)
+      if (!revision) throw new RevisionNotFound(String(n))
+      return {
+        ...storedReport(found.head, revision, {
+          createdAt: toBeijingIso(revision.createdAt),
+          by: by(revision),
+          reason: revision.reason
+        }),
+        // The revision's own number and status, not the head's.
+        revision: revision.revision,
+        status: revision.status
+      }
+    }
+  )
+
+  app.get(
+    '/reports/:unit/:year/revisions/:n/diff',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'What changed from revision n−1 to revision n',
+        params: RevisionParams,
+        response: { 200: Diff }
+      }
+    },
+    async (request) => {
+      const { unit, year, n } = request.params
+      const revision = reports.revision(unit, year, n)
+      if (!revision) {
+        if (!reports.head(unit, year)) throw new ReportNotFound(unit, String(year))
+        throw new RevisionNotFound(String(n))
+      }
+      const before = n > 1 ? reports.revision(unit, year, n - 1)?.body : undefined
+      return { from: before ? n - 1 : null, to: n, changes: diffReports((before ?? {}) as Report, revision.body) }
+    }
+  )
+
+  app.post(
+    '/validate',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Check a report against the template and every rule, storing nothing',
+        description: 'The same engine as PUT; cross-year rules read the unit\'s stored report of the previous year.',
+        body: ReportToValidate,
+        response: { 200: Evaluation, 422: problemResponse('The unit is not a township') }
+      }
+    },
+    async (request) => {
+      const body = request.body as ReportInput & { unit: string; year: number }
+      checkYear(body.year, 'body')
+      requireTownship(body.unit)
+      return evaluate(toReport(body, body.unit, body.year))
+    }
+  )
+
+  app.get(
+    '/reports',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Report summaries, newest year first, then by unit code',
+        querystring: ListQuery,
+        response: { 200: ReportList }
+      }
+    },
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query
+      const after = cursor ? decodeCursor(cursor, ['number', 'string'] as const) : undefined
+      const page = reports.list(
+        filter as Parameters<typeof reports.list>[0],
+        limit,
+        after && { year: after[0], unit: after[1] }
+      )
+      return {
+        items: page.rows.map(({ head, unitName, errorCount, warningCount }) => ({
+          ...workflow(head),
+          unitName,
+          template: head.template,
+          acceptedAt: head.acceptedAt ? toBeijingIso(head.acceptedAt) : null,
+          updatedAt: toBeijingIso(head.updatedAt),
+          errorCount,
+          warningCount
+        })),
+        nextCursor: page.next ? encodeCursor([page.next.year, page.next.unit]) : null
+      }
+    }
+  )
+
+  app.post(
+    '/reports/:unit/:year/review',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Accept or return a submitted report (district reviewers)',
+        description: 'accept locks the report; return sends it back to its unit. Only a submitted report can be reviewed.',
+        params: ReportParams,
+        body: ReviewBody,
+        response: { 200: ReviewResult, 409: problemResponse('The report is not in the submitted state') }
+      }
+    },
+    async (request) => {
+      const { unit, year } = request.params
+      const head = reports.head(unit, year)
+      if (!head) throw new ReportNotFound(unit, String(year))
+      if (head.status !== 'submitted') {
+        throw new ReviewNotAllowed(`The report is ${head.status}; only a submitted report can be accepted or returned`)
+      }
+      const result = reports.review({
+        reportId: head.id,
+        revision: head.currentRevision,
+        action: request.body.action,
+        comment: request.body.comment ?? null,
+        by: null,
+        at: app.now()
+      })
+      return {
+        unit,
+        year,
+        revision: result.head.currentRevision,
+        status: result.head.status,
+        acceptedAt: result.head.acceptedAt ? toBeijingIso(result.head.acceptedAt) : null,
+        review: reviewBody(result.review)
+      }
+    }
+  )
+}
+
+export default reportRoutes

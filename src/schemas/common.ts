@@ -1,0 +1,79 @@
+// Schemas shared by many routes: the problem envelope, pagination, division codes, labels.
+import { Type, type Static } from 'typebox'
+
+export const Label = Type.Object({ zh: Type.String(), en: Type.String() }, { additionalProperties: false })
+
+export const FieldIssue = Type.Object(
+  {
+    in: Type.Union([Type.Literal('body'), Type.Literal('query'), Type.Literal('path'), Type.Literal('header')]),
+    pointer: Type.String({ description: 'JSON Pointer to the field (RFC 6901); for query and path, /name' }),
+    message: Type.String()
+  },
+  { $id: 'FieldIssue', description: 'A field that does not match its schema' }
+)
+
+export const Violation = Type.Object(
+  {
+    rule: Type.String({ description: 'Rule id, e.g. E-REQ-BALANCE' }),
+    severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
+    cells: Type.Array(Type.String(), { description: 'Every cell involved, as JSON Pointers' }),
+    left: Type.Union([Type.Number(), Type.Null()]),
+    right: Type.Union([Type.Number(), Type.Null()]),
+    message: Label
+  },
+  { $id: 'Violation', description: 'A consistency rule (勾稽关系) the report breaks' }
+)
+export type ViolationT = Static<typeof Violation>
+
+export const Problem = Type.Object(
+  {
+    type: Type.String({ format: 'uri' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    code: Type.String({ description: 'Stable UPPER_SNAKE code, e.g. VALIDATION, REPORT_INVALID' }),
+    requestId: Type.String(),
+    errors: Type.Optional(
+      Type.Array(Type.Union([Type.Ref('FieldIssue'), Type.Ref('Violation')]), {
+        description: 'Schema errors (400) or rule violations (422)'
+      })
+    )
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' }
+)
+export type ProblemT = Static<typeof Problem>
+
+export const Level = Type.Union(
+  [Type.Literal('province'), Type.Literal('city'), Type.Literal('district'), Type.Literal('township')],
+  { description: 'province (2-digit code), city (4), district (6, county level), township (9)' }
+)
+
+export const DivisionCode = Type.String({
+  pattern: '^(\\d{2}|\\d{4}|\\d{6}|\\d{9})$',
+  description: 'Official division code: 2 (province), 4 (city), 6 (district) or 9 (township) digits',
+  errorMessage: 'must be a division code of 2, 4, 6 or 9 digits'
+})
+
+export const TownshipCode = Type.String({
+  pattern: '^\\d{9}$',
+  description: 'A township code (9 digits)',
+  errorMessage: 'must be a township code of 9 digits'
+})
+
+export const PAGE_LIMIT_MAX = 500
+export const Limit = Type.Integer({
+  minimum: 1,
+  maximum: PAGE_LIMIT_MAX,
+  default: 50,
+  description: `Page size, at most ${PAGE_LIMIT_MAX}`,
+  errorMessage: `must be an integer from 1 to ${PAGE_LIMIT_MAX}`
+})
+export const Cursor = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'Opaque position from the previous page\'s nextCursor'
+})
+export const NextCursor = Type.Union([Type.String(), Type.Null()], {
+  description: 'Pass as cursor to read the next page; null when this page is the last'
+})

@@ -1,0 +1,138 @@
+// Request validation with TypeBox's compiler (strict: no coercion of bodies, unknown fields
+// rejected), and the translation of its errors into one issue per field, named by JSON Pointer.
+import type { FastifySchemaCompiler } from 'fastify'
+import { Compile } from 'typebox/compile'
+import type { TLocalizedValidationError } from 'typebox/error'
+import { Value } from 'typebox/value'
+import type { FieldIssue } from '../errors.js'
+
+type Schema = Record<string, unknown>
+type Check = (value: unknown) => { ok: true; value: unknown } | { ok: false; issues: Omit<FieldIssue, 'in'>[] }
+
+const PART_LOCATIONS: Record<string, FieldIssue['in']> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header'
+}
+
+/**
+ * Fastify calls this once per route and part. Bodies are checked as sent; query strings, path
+ * parameters and headers arrive as strings, so they are converted to the schema's types and
+ * given its defaults first.
+ */
+export function createValidatorCompiler(shared: readonly object[]): FastifySchemaCompiler<Schema> {
+  const context = Object.fromEntries(shared.map((s) => [(s as Schema).$id as string, s as Schema]))
+  return ({ schema, httpPart }) => compileFor(context, schema, httpPart)
+}
+
+function compileFor(context: Record<string, Schema>, schema: Schema, httpPart: string | undefined) {
+  const check = compile(context, schema)
+  const location = PART_LOCATIONS[httpPart ?? 'body'] ?? 'body'
+  const fromText = httpPart !== 'body'
+  return (input: unknown) => {
+    const value = fromText ? Value.Default(schema, Value.Convert(schema, input)) : input
+    const result = check(value)
+    if (result.ok) return { value: result.value }
+    const error = Object.assign(new Error(result.issues.map((i) => `${i.pointer || '/'} ${i.message}`).join('; ')), {
+      validation: result.issues.map((issue) => ({ ...issue, in: location }))
+    })
+    return { error }
+  }
+}
+
+/**
+ * A union marked with `discriminator: { propertyName }` (the report body, by `template`) is
+ * checked against the branch its discriminator names, so that errors point at that branch's
+ * fields rather than saying "matches no branch".
+ */
+function compile(context: Record<string, Schema>, schema: Schema): Check {
+  const discriminator = (schema.discriminator as { propertyName?: string } | undefined)?.propertyName
+  const branches = schema.anyOf as Schema[] | undefined
+  if (discriminator && branches) {
+    const byTag = new Map<unknown, Check>()
+    for (const reference of branches) {
+      const branch = deref(context, reference)
+      const tag = (branch.properties as Record<string, Schema>)[discriminator]?.const
+      byTag.set(tag, compilePlain(context, branch))
+    }
+    const allowed = [...byTag.keys()].join(', ')
+    return (value) => {
+      const tag = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[discriminator] : undefined
+      const branch = byTag.get(tag)
+      if (branch) return branch(value)
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return { ok: false, issues: [{ pointer: '', message: 'must be a JSON object' }] }
+      }
+      return { ok: false, issues: [{ pointer: `/${discriminator}`, message: `must be one of ${allowed}` }] }
+    }
+  }
+  return compilePlain(context, schema)
+}
+
+function compilePlain(context: Record<string, Schema>, schema: Schema): Check {
+  const validator = Compile(context as never, schema as never)
+  return (value) =>
+    validator.Check(value) ? { ok: true, value } : { ok: false, issues: toIssues(context, schema, validator.Errors(value)) }
+}
+
+const deref = (context: Record<string, Schema>, schema: Schema): Schema =>
+  typeof schema.$ref === 'string' ? (context[schema.$ref] ?? schema) : schema
+
+/**
+ * One issue per offending field: an unknown property is named at its own pointer, a failed
+ * `anyOf` (e.g. "integer or null") is reported once with the message its schema declares in
+ * `errorMessage`, and the errors of its branches are dropped.
+ */
+function toIssues(context: Record<string, Schema>, root: Schema, errors: TLocalizedValidationError[]): Omit<FieldIssue, 'in'>[] {
+  const issues = new Map<string, string>()
+  const failedUnions = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath + '/anyOf/')
+  for (const error of errors) {
+    if (error.keyword === 'boolean') continue // the additionalProperties error below says it better
+    if (failedUnions.some((prefix) => error.schemaPath.startsWith(prefix))) continue
+    if (error.keyword === 'additionalProperties') {
+      for (const name of (error.params as { additionalProperties: string[] }).additionalProperties) {
+        set(issues, `${error.instancePath}/${escapePointer(name)}`, 'unknown field')
+      }
+    } else if (error.keyword === 'required') {
+      for (const name of (error.params as { requiredProperties: string[] }).requiredProperties ?? []) {
+        set(issues, `${error.instancePath}/${escapePointer(name)}`, 'is required')
+      }
+    } else {
+      const declared = schemaAt(context, root, error.schemaPath)?.errorMessage
+      set(issues, error.instancePath, typeof declared === 'string' ? declared : describe(error))
+    }
+  }
+  return [...issues].map(([pointer, message]) => ({ pointer, message }))
+}
+
+function set(issues: Map<string, string>, pointer: string, message: string): void {
+  if (!issues.has(pointer)) issues.set(pointer, message)
+}
+
+function describe(error: TLocalizedValidationError): string {
+  const params = error.params as Record<string, unknown>
+  switch (error.keyword) {
+    case 'const':
+      return `must be ${JSON.stringify(params.allowedValue)}`
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+    default:
+      return error.message
+  }
+}
+
+function escapePointer(name: string): string {
+  return name.replaceAll('~', '~0').replaceAll('/', '~1')
+}
+
+/** The sub-schema at a schema path such as `#/properties/x/anyOf/0`, following $refs on the way. */
+function schemaAt(context: Record<string, Schema>, root: Schema, schemaPath: string): Schema | undefined {
+  let node: Schema | undefined = root
+  for (const part of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (!node) return undefined
+    const next: unknown = deref(context, node)[part.replaceAll('~1', '/').replaceAll('~0', '~')]
+    node = next !== null && typeof next === 'object' ? (next as Schema) : undefined
+  }
+  return node && deref(context, node)
+}
