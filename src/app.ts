@@ -41,7 +41,6 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
       const given = request.headers['x-request-id']
       return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : `req-${randomUUID()}`
     },
-    requestIdLogLabel: 'requestId',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
   })

@@ -58,10 +58,11 @@ export function toReport(input: ReportInput, unit: string, year: number): Report
 
 /** The value at a cell's path; `undefined` when the path does not exist in the report. */
 export function readCell(report: Pick<Report, 'proactive' | 'requests' | 'appeals'>, path: readonly string[]): CellValue | undefined {
+  // An indexed loop over plain property reads: the rules call this for every cell of every report.
   let node: unknown = report
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined
-    node = (node as Record<string, unknown>)[key]
+  for (let i = 0; i < path.length; i++) {
+    if (typeof node !== 'object' || node === null) return undefined
+    node = (node as Record<string, unknown>)[path[i]!]
   }
   return typeof node === 'number' || node === null ? node : undefined
 }

@@ -65,25 +65,61 @@ function leafRows(template: TemplateId, table: string): Array<{ path: string[]; 
   return [...rows.values()]
 }
 
-// Row paths of 三 and the outcome rows that make up （七）总计, per template, computed once.
-const OUTCOMES = ['requests', 'outcomes']
-const OUTCOME_ROWS: Record<TemplateId, string[][]> = {
-  gb2019: outcomeRows('gb2019'),
-  gb2021: outcomeRows('gb2021')
-}
-function outcomeRows(template: TemplateId): string[][] {
-  return leafRows(template, 'requests')
-    .map((row) => row.path)
-    .filter((path) => path[1] === 'outcomes' && path.join('.') !== 'requests.outcomes.total')
-}
-const REQUEST_ROWS: Record<TemplateId, ReturnType<typeof leafRows>> = {
-  gb2019: leafRows('gb2019', 'requests'),
-  gb2021: leafRows('gb2021', 'requests')
-}
 const APPLICANT_PARTS = APPLICANT_COLUMNS.filter((c) => c.key !== 'total')
 const APPEAL_PARTS = APPEAL_COLUMNS.filter((c) => c.key !== 'total')
-const APPEAL_GROUPS = leafRows('gb2019', 'appeals')
 const at = (row: readonly string[], column: string) => [...row, column]
+const OUTCOMES = ['requests', 'outcomes']
+
+/**
+ * Every comparison a template's rules make, with the cell paths on each side, worked out once
+ * per template so that evaluating a report only reads cells (validation runs on every request).
+ */
+function planFor(template: TemplateId) {
+  const requestRows = leafRows(template, 'requests')
+  const outcomeRows = requestRows
+    .map((row) => row.path)
+    .filter((path) => path[1] === 'outcomes' && path.join('.') !== 'requests.outcomes.total')
+  const proactiveRows = leafRows(template, 'proactive')
+  const withColumn = (key: string) => proactiveRows.filter((row) => row.cells.some((c) => c.path.at(-1) === key))
+  return {
+    balance: APPLICANT_COLUMNS.map((column) => ({
+      column,
+      left: [at(['requests', 'received'], column.key), at(['requests', 'carriedOver'], column.key)],
+      right: [at([...OUTCOMES, 'total'], column.key), at(['requests', 'carriedForward'], column.key)]
+    })),
+    rowTotals: requestRows.map((row) => ({
+      label: row.label,
+      total: at(row.path, 'total'),
+      parts: APPLICANT_PARTS.map((column) => at(row.path, column.key))
+    })),
+    outcomeTotals: APPLICANT_COLUMNS.map((column) => ({
+      column,
+      total: at([...OUTCOMES, 'total'], column.key),
+      parts: outcomeRows.map((row) => at(row, column.key))
+    })),
+    appealTotals: leafRows(template, 'appeals').map((group) => ({
+      label: group.label,
+      total: at(group.path, 'total'),
+      parts: APPEAL_PARTS.map((column) => at(group.path, column.key))
+    })),
+    carry: APPLICANT_COLUMNS.map((column) => ({
+      column,
+      here: at(['requests', 'carriedOver'], column.key),
+      there: at(['requests', 'carriedForward'], column.key)
+    })),
+    negative: withColumn('change').map((row) => ({ label: row.label, paths: [at(row.path, 'previousCount'), at(row.path, 'change')] })),
+    inForce: withColumn('inForce').map((row) => ({
+      label: row.label,
+      inForce: at(row.path, 'inForce'),
+      issued: at(row.path, 'issued'),
+      repealed: at(row.path, 'repealed')
+    })),
+    regulations: TEMPLATES[template].cells.filter((c) => c.path[1] === 'regulations'),
+    cells: TEMPLATES[template].cells
+  }
+}
+
+const PLANS: Record<TemplateId, ReturnType<typeof planFor>> = { gb2019: planFor('gb2019'), gb2021: planFor('gb2021') }
 
 export const RULES: readonly RuleDef[] = [
   {
@@ -96,9 +132,7 @@ export const RULES: readonly RuleDef[] = [
       en: 'III: in every column, received + carried over = outcomes total + carried forward'
     },
     evaluate: ({ report }) =>
-      APPLICANT_COLUMNS.flatMap((column) => {
-        const leftPaths = [at(['requests', 'received'], column.key), at(['requests', 'carriedOver'], column.key)]
-        const rightPaths = [at([...OUTCOMES, 'total'], column.key), at(['requests', 'carriedForward'], column.key)]
+      PLANS[report.template].balance.flatMap(({ column, left: leftPaths, right: rightPaths }) => {
         const left = sum(report, leftPaths)
         const right = sum(report, rightPaths)
         if (left === right) return []
@@ -127,21 +161,20 @@ export const RULES: readonly RuleDef[] = [
       en: 'III: in every row, total = natural persons + every kind of organisation'
     },
     evaluate: ({ report }) =>
-      REQUEST_ROWS[report.template].flatMap((row) => {
-        const partPaths = APPLICANT_PARTS.map((column) => at(row.path, column.key))
-        const left = value(report, at(row.path, 'total'))
-        const right = sum(report, partPaths)
+      PLANS[report.template].rowTotals.flatMap(({ label, total, parts }) => {
+        const left = value(report, total)
+        const right = sum(report, parts)
         if (left === right) return []
         return [
           {
             rule: 'E-REQ-ROW-TOTAL',
             severity: 'error',
-            cells: [at(row.path, 'total'), ...partPaths].map(pointer),
+            cells: [total, ...parts].map(pointer),
             left,
             right,
             message: {
-              zh: `${row.label.zh}：总计（${left}）不等于各类申请人之和（${right}）`,
-              en: `${row.label.en}: total (${left}) ≠ sum of the applicant columns (${right})`
+              zh: `${label.zh}：总计（${left}）不等于各类申请人之和（${right}）`,
+              en: `${label.en}: total (${left}) ≠ sum of the applicant columns (${right})`
             }
           }
         ]
@@ -157,16 +190,15 @@ export const RULES: readonly RuleDef[] = [
       en: 'III: in every column, the outcomes total = the sum of every outcome row'
     },
     evaluate: ({ report }) =>
-      APPLICANT_COLUMNS.flatMap((column) => {
-        const partPaths = OUTCOME_ROWS[report.template].map((row) => at(row, column.key))
-        const left = value(report, at([...OUTCOMES, 'total'], column.key))
-        const right = sum(report, partPaths)
+      PLANS[report.template].outcomeTotals.flatMap(({ column, total, parts }) => {
+        const left = value(report, total)
+        const right = sum(report, parts)
         if (left === right) return []
         return [
           {
             rule: 'E-REQ-OUTCOME-TOTAL',
             severity: 'error',
-            cells: [at([...OUTCOMES, 'total'], column.key), ...partPaths].map(pointer),
+            cells: [total, ...parts].map(pointer),
             left,
             right,
             message: {
@@ -187,21 +219,20 @@ export const RULES: readonly RuleDef[] = [
       en: 'IV: in every group, total = upheld + corrected + other + pending'
     },
     evaluate: ({ report }) =>
-      APPEAL_GROUPS.flatMap((group) => {
-        const partPaths = APPEAL_PARTS.map((column) => at(group.path, column.key))
-        const left = value(report, at(group.path, 'total'))
-        const right = sum(report, partPaths)
+      PLANS[report.template].appealTotals.flatMap(({ label, total, parts }) => {
+        const left = value(report, total)
+        const right = sum(report, parts)
         if (left === right) return []
         return [
           {
             rule: 'E-APPEAL-TOTAL',
             severity: 'error',
-            cells: [at(group.path, 'total'), ...partPaths].map(pointer),
+            cells: [total, ...parts].map(pointer),
             left,
             right,
             message: {
-              zh: `${group.label.zh}：总计（${left}）不等于结果维持、结果纠正、其他结果、尚未审结之和（${right}）`,
-              en: `${group.label.en}: total (${left}) ≠ upheld + corrected + other + pending (${right})`
+              zh: `${label.zh}：总计（${left}）不等于结果维持、结果纠正、其他结果、尚未审结之和（${right}）`,
+              en: `${label.en}: total (${left}) ≠ upheld + corrected + other + pending (${right})`
             }
           }
         ]
@@ -217,10 +248,7 @@ export const RULES: readonly RuleDef[] = [
       en: 'II: items in the previous year + change this year must not be negative'
     },
     evaluate: ({ report }) =>
-      leafRows('gb2019', 'proactive')
-        .filter((row) => row.cells.some((c) => c.path.at(-1) === 'change'))
-        .flatMap((row) => {
-          const paths = [at(row.path, 'previousCount'), at(row.path, 'change')]
+      PLANS[report.template].negative.flatMap(({ label, paths }) => {
           const left = sum(report, paths)
           if (left >= 0) return []
           return [
@@ -231,8 +259,8 @@ export const RULES: readonly RuleDef[] = [
               left,
               right: 0,
               message: {
-                zh: `${row.label.zh}：上一年项目数量加本年增/减为负数（${left}）`,
-                en: `${row.label.en}: previous count + change is negative (${left})`
+                zh: `${label.zh}：上一年项目数量加本年增/减为负数（${left}）`,
+                en: `${label.en}: previous count + change is negative (${left})`
               }
             }
           ]
@@ -249,9 +277,7 @@ export const RULES: readonly RuleDef[] = [
     },
     evaluate: ({ report, previous }) => {
       if (!previous) return []
-      return APPLICANT_COLUMNS.flatMap((column) => {
-        const here = at(['requests', 'carriedOver'], column.key)
-        const there = at(['requests', 'carriedForward'], column.key)
+      return PLANS[report.template].carry.flatMap(({ column, here, there }) => {
         const left = value(report, here)
         const right = value(previous, there)
         if (left === right) return []
@@ -282,23 +308,20 @@ export const RULES: readonly RuleDef[] = [
     },
     evaluate: ({ report, previous }) => {
       if (report.template !== 'gb2021' || previous?.template !== 'gb2021') return []
-      return leafRows('gb2021', 'proactive')
-        .filter((row) => row.cells.some((c) => c.path.at(-1) === 'inForce'))
-        .flatMap((row) => {
-          const left = value(report, at(row.path, 'inForce'))
-          const right =
-            value(previous, at(row.path, 'inForce')) + value(report, at(row.path, 'issued')) - value(report, at(row.path, 'repealed'))
+      return PLANS.gb2021.inForce.flatMap(({ label, inForce, issued, repealed }) => {
+          const left = value(report, inForce)
+          const right = value(previous, inForce) + value(report, issued) - value(report, repealed)
           if (left === right) return []
           return [
             {
               rule: 'W-INFORCE-CONTINUITY',
               severity: 'warning',
-              cells: ['inForce', 'issued', 'repealed'].map((c) => pointer(at(row.path, c))),
+              cells: [inForce, issued, repealed].map(pointer),
               left,
               right,
               message: {
-                zh: `${row.label.zh}：现行有效件数（${left}）不等于上年现行有效件数加本年制发减本年废止（${right}）`,
-                en: `${row.label.en}: in force (${left}) ≠ last year's in force + issued − repealed (${right})`
+                zh: `${label.zh}：现行有效件数（${left}）不等于上年现行有效件数加本年制发减本年废止（${right}）`,
+                en: `${label.en}: in force (${left}) ≠ last year's in force + issued − repealed (${right})`
               }
             }
           ]
@@ -342,9 +365,7 @@ export const RULES: readonly RuleDef[] = [
       en: 'A township reports 规章 (only governments of cities with districts and above make regulations)'
     },
     evaluate: ({ report }) => {
-      const cells = TEMPLATES[report.template].cells.filter(
-        (c) => c.path[1] === 'regulations' && (readCell(report, c.path) ?? 0) > 0
-      )
+      const cells = PLANS[report.template].regulations.filter((c) => (readCell(report, c.path) ?? 0) > 0)
       if (cells.length === 0) return []
       const left = cells.reduce((total, c) => total + value(report, c.path), 0)
       return [
@@ -372,7 +393,7 @@ export const RULES: readonly RuleDef[] = [
       en: 'Some cells were not reported (blank or "/"); the rules counted them as 0'
     },
     evaluate: ({ report }) => {
-      const missing = TEMPLATES[report.template].cells.filter((c) => readCell(report, c.path) == null)
+      const missing = PLANS[report.template].cells.filter((c) => readCell(report, c.path) == null)
       if (missing.length === 0) return []
       return [
         {

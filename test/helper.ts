@@ -1,0 +1,81 @@
+// Test helper: the app exactly as production builds it, on a fresh database file per test.
+// The registry is seeded once per test process into a template file that each test copies.
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Writable } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import { buildApp, type BuildOptions } from '../src/app.js'
+import { openDatabase } from '../src/db/connection.js'
+import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
+import { seedDivisions } from '../src/db/seed-divisions.js'
+import type { Report } from '../src/domain/report.js'
+
+const root = mkdtempSync(join(tmpdir(), 'ogi-test-'))
+process.on('exit', () => rmSync(root, { recursive: true, force: true }))
+
+const seeded = join(root, 'seeded.sqlite')
+let counter = 0
+
+/** A fresh database file with the registry already seeded. */
+export function freshDatabasePath(): string {
+  if (!existsSync(seeded)) {
+    const { sqlite, db } = openDatabase(seeded)
+    seedDivisions(createDivisionsRepository(db))
+    sqlite.pragma('wal_checkpoint(TRUNCATE)')
+    sqlite.close()
+  }
+  const path = join(root, `test-${process.pid}-${++counter}.sqlite`)
+  copyFileSync(seeded, path)
+  return path
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  databasePath: string
+  /** Every log line written so far, as text. */
+  logs(): string
+}
+
+interface Tap {
+  teardown(fn: () => unknown): void
+}
+
+export async function build(t: Tap, options: Omit<BuildOptions, 'logStream'> = {}): Promise<TestApp> {
+  const databasePath = freshDatabasePath()
+  const lines: string[] = []
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk))
+      done()
+    }
+  })
+  const app = await buildApp({ host: '127.0.0.1', port: 0, databasePath, logLevel: 'info' }, { ...options, logStream })
+  t.teardown(() => app.close())
+  return { app, databasePath, logs: () => lines.join('') }
+}
+
+export const SHARED = resolve(import.meta.dirname, '../../shared')
+
+/** The real published report of 峰市镇 (永定区) for 2020, in canonical JSON. */
+export function fengshi(): Report {
+  return JSON.parse(readFileSync(join(SHARED, 'fixtures/fengshi-2020.json'), 'utf8')) as Report
+}
+
+/** A deep copy with one change applied. */
+export function edit<T>(value: T, change: (copy: T) => void): T {
+  const copy = structuredClone(value)
+  change(copy)
+  return copy
+}
+
+/** A clock fixed at the given ISO instant, that can be moved. */
+export function clock(iso: string) {
+  let now = new Date(iso)
+  return {
+    now: () => now,
+    set: (next: string) => {
+      now = new Date(next)
+    }
+  }
+}
