@@ -3,6 +3,21 @@ CREATE TABLE `app_meta` (
 	`value` text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `audit_log` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`at` integer NOT NULL,
+	`token_id` text,
+	`role` text,
+	`action` text NOT NULL,
+	`target` text NOT NULL,
+	`division_code` text,
+	`detail` text NOT NULL,
+	`request_id` text,
+	`client_address` text
+);
+--> statement-breakpoint
+CREATE INDEX `audit_division_idx` ON `audit_log` (`division_code`,`id`);--> statement-breakpoint
+CREATE INDEX `audit_action_idx` ON `audit_log` (`action`,`id`);--> statement-breakpoint
 CREATE TABLE `current_cells` (
 	`report_id` integer PRIMARY KEY NOT NULL,
 	`revision` integer NOT NULL,
@@ -290,4 +305,18 @@ CREATE TABLE `reports` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `reports_unit_year_uq` ON `reports` (`unit_code`,`year`);--> statement-breakpoint
-CREATE INDEX `reports_year_status_idx` ON `reports` (`year`,`status`,`unit_code`);
+CREATE INDEX `reports_year_status_idx` ON `reports` (`year`,`status`,`unit_code`);--> statement-breakpoint
+CREATE TABLE `tokens` (
+	`id` text PRIMARY KEY NOT NULL,
+	`secret_hash` text NOT NULL,
+	`role` text NOT NULL,
+	`scope` text,
+	`label` text,
+	`created_at` integer NOT NULL,
+	`created_by` text,
+	`last_used_at` integer,
+	`revoked_at` integer,
+	FOREIGN KEY (`scope`) REFERENCES `divisions`(`code`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `tokens_created_idx` ON `tokens` (`created_at`);

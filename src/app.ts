@@ -2,13 +2,18 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { AppConfig } from './config.js'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import auth from './plugins/auth.js'
 import db from './plugins/db.js'
 import errors from './plugins/errors.js'
 import openapi from './plugins/swagger.js'
 import divisionRoutes from './routes/divisions.js'
 import healthRoutes from './routes/health.js'
+import auditRoutes from './routes/audit.js'
 import reportRoutes from './routes/reports.js'
 import templateRoutes from './routes/templates.js'
+import tokenRoutes from './routes/tokens.js'
 import { createValidatorCompiler } from './schemas/compiler.js'
 import { SHARED_SCHEMAS } from './schemas/shared.js'
 
@@ -51,13 +56,22 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     reply.header('x-request-id', request.id)
   })
 
+  // Dashboards on other origins may read the API when listed in CORS_ORIGINS; none by default.
+  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['etag', 'location', 'x-request-id'] })
+  await app.register(helmet)
   await app.register(errors)
   await app.register(openapi)
   await app.register(db, { databasePath: config.databasePath })
+  await app.register(auth, {
+    writeLimitPerMinute: config.writeLimitPerMinute,
+    authFailureLimitPerMinute: config.authFailureLimitPerMinute
+  })
 
   await app.register(healthRoutes)
   await app.register(divisionRoutes, { prefix: '/v1' })
   await app.register(templateRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1' })
+  await app.register(tokenRoutes, { prefix: '/v1' })
+  await app.register(auditRoutes, { prefix: '/v1' })
   return app
 }

@@ -28,6 +28,12 @@ export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
   BODY_TOO_LARGE: 'The request body is too large',
   UNSUPPORTED_MEDIA_TYPE: 'The request body has a content type this route does not take',
   NOT_READY: 'The service is not ready',
+  UNAUTHENTICATED: 'This route needs a bearer token',
+  INVALID_TOKEN: 'The bearer token is malformed, unknown or revoked',
+  FORBIDDEN: 'The token may not do this',
+  RATE_LIMITED: 'Too many requests',
+  TOKEN_NOT_FOUND: 'No token has this id',
+  INVALID_SCOPE: 'The scope does not suit the role',
   INTERNAL: 'The service failed to handle the request'
 }
 
@@ -43,6 +49,12 @@ export const NotATownship = define('NOT_A_TOWNSHIP', 422, '%s is a %s, not a tow
 export const ReportInvalid = define('REPORT_INVALID', 422, '%s; nothing was stored')
 export const ReportLocked = define('REPORT_LOCKED', 409, '%s')
 export const ReviewNotAllowed = define('REVIEW_NOT_ALLOWED', 409, '%s')
+export const Unauthenticated = define('UNAUTHENTICATED', 401, '%s')
+export const InvalidToken = define('INVALID_TOKEN', 401, '%s')
+export const Forbidden = define('FORBIDDEN', 403, '%s')
+export const RateLimited = define('RATE_LIMITED', 429, '%s')
+export const TokenNotFound = define('TOKEN_NOT_FOUND', 404, 'No token has the id %s')
+export const InvalidScope = define('INVALID_SCOPE', 422, '%s')
 export const PreconditionFailed = define('PRECONDITION_FAILED', 412, 'If-Match names %s but the current revision is %s')
 
 /** A 400 naming the offending fields, for checks a schema cannot express (e.g. path vs body). */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { DEFAULT_CONFIG, loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/connection.js'
 import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
 import { loadDivisions, seedDivisions } from '../src/db/seed-divisions.js'
@@ -12,13 +12,19 @@ import { generateOpenApi } from '../scripts/openapi.js'
 import { build, freshDatabasePath } from './helper.js'
 
 t.test('configuration', async (t) => {
-  t.same(loadConfig({}), { host: '127.0.0.1', port: 3000, databasePath: './data/ogi.sqlite', logLevel: 'info' })
-  t.same(loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: '/d/x.sqlite', LOG_LEVEL: 'warn' }), {
-    host: '0.0.0.0',
-    port: 8080,
-    databasePath: '/d/x.sqlite',
-    logLevel: 'warn'
+  t.same(loadConfig({}), {
+    host: '127.0.0.1',
+    port: 3000,
+    databasePath: './data/ogi.sqlite',
+    logLevel: 'info',
+    corsOrigins: [],
+    writeLimitPerMinute: 120,
+    authFailureLimitPerMinute: 20
   })
+  t.match(
+    loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: '/d/x.sqlite', LOG_LEVEL: 'warn', CORS_ORIGINS: 'https://a.example, https://b.example' }),
+    { host: '0.0.0.0', port: 8080, databasePath: '/d/x.sqlite', logLevel: 'warn', corsOrigins: ['https://a.example', 'https://b.example'] }
+  )
   t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
 })
@@ -46,7 +52,7 @@ t.test('the registry', async (t) => {
 
   t.test('creates the parent directory of the database file', async (t) => {
     const dir = t.testdir({})
-    const app = await buildApp({ host: '127.0.0.1', port: 0, databasePath: `${dir}/a/b/ogi.sqlite`, logLevel: 'silent' })
+    const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: `${dir}/a/b/ogi.sqlite`, logLevel: 'silent' })
     t.teardown(() => app.close())
     const response = await app.inject({ url: '/v1/divisions/350803' })
     t.equal(response.json().name, '永定区')

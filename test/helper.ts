@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
+import { DEFAULT_CONFIG, type AppConfig } from '../src/config.js'
 import { buildApp, type BuildOptions } from '../src/app.js'
 import { openDatabase } from '../src/db/connection.js'
 import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
 import { seedDivisions } from '../src/db/seed-divisions.js'
+import type { Role } from '../src/domain/access.js'
 import type { Report } from '../src/domain/report.js'
+import { issueToken } from '../src/services/tokens.js'
 
 const root = mkdtempSync(join(tmpdir(), 'ogi-test-'))
 process.on('exit', () => rmSync(root, { recursive: true, force: true }))
@@ -41,7 +44,10 @@ interface Tap {
   teardown(fn: () => unknown): void
 }
 
-export async function build(t: Tap, options: Omit<BuildOptions, 'logStream'> = {}): Promise<TestApp> {
+export async function build(
+  t: Tap,
+  { config, ...options }: Omit<BuildOptions, 'logStream'> & { config?: Partial<AppConfig> } = {}
+): Promise<TestApp> {
   const databasePath = freshDatabasePath()
   const lines: string[] = []
   const logStream = new Writable({
@@ -50,7 +56,7 @@ export async function build(t: Tap, options: Omit<BuildOptions, 'logStream'> = {
       done()
     }
   })
-  const app = await buildApp({ host: '127.0.0.1', port: 0, databasePath, logLevel: 'info' }, { ...options, logStream })
+  const app = await buildApp({ ...DEFAULT_CONFIG, port: 0, databasePath, ...config }, { ...options, logStream })
   t.teardown(() => app.close())
   return { app, databasePath, logs: () => lines.join('') }
 }
@@ -78,4 +84,22 @@ export function clock(iso: string) {
       now = new Date(next)
     }
   }
+}
+
+/** A token of the given role and scope, issued straight through the service as the CLI does. */
+export function tokenFor(app: FastifyInstance, role: Role, scope?: string): { id: string; headers: { authorization: string } } {
+  const { row, token } = issueToken(app.repos, { role, scope }, { actor: null, requestId: 'test', clientAddress: '127.0.0.1' }, new Date())
+  return { id: row.id, headers: { authorization: `Bearer ${token}` } }
+}
+
+const adminTokens = new WeakMap<FastifyInstance, { authorization: string }>()
+
+/** The Authorization header of an admin token for this app, issued on first use. */
+export function asAdmin(app: FastifyInstance): { authorization: string } {
+  let headers = adminTokens.get(app)
+  if (!headers) {
+    headers = tokenFor(app, 'admin').headers
+    adminTokens.set(app, headers)
+  }
+  return headers
 }

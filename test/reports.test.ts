@@ -5,19 +5,23 @@ import t from 'tap'
 import type { CellTree, Report } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { TEMPLATES } from '../src/domain/templates.js'
-import { build, clock, edit, fengshi } from './helper.js'
+import { asAdmin, build, clock, edit, fengshi } from './helper.js'
 
 const URL_2020 = '/v1/reports/350803109/2020'
 
 const put = (app: FastifyInstance, url: string, body: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'PUT', url, payload: body as object, headers })
+  app.inject({ method: 'PUT', url, payload: body as object, headers: { ...asAdmin(app), ...headers } })
+const review = (app: FastifyInstance, url: string, payload: object) =>
+  app.inject({ method: 'POST', url: `${url}/review`, payload, headers: asAdmin(app) })
+/** A read as the unit's district would make it (drafts are not public). */
+const get = (app: FastifyInstance, url: string) => app.inject({ url, headers: asAdmin(app) })
 
 const sample = (unit: string, year: number, template: 'gb2019' | 'gb2021', seed = 1) =>
   sampleReport({ unit, year, template, random: seededRandom(seed) })
 
 /** How many revisions the database holds, to prove that a refusal stored nothing. */
 async function revisionCount(app: FastifyInstance, url: string): Promise<number> {
-  const response = await app.inject({ url: `${url}/revisions` })
+  const response = await get(app, `${url}/revisions`)
   return response.statusCode === 404 ? 0 : response.json().items.length
 }
 
@@ -137,7 +141,7 @@ t.test('drafts, errors and deadlines', async (t) => {
     const response = await put(app, url, { ...broken, status: 'draft' })
     t.equal(response.statusCode, 201)
     t.match(response.json(), { status: 'draft', submittedAt: null, onTime: null, errors: [{ rule: 'E-APPEAL-TOTAL' }] })
-    t.equal((await app.inject({ url })).json().errors.length, 1)
+    t.equal((await get(app, url)).json().errors.length, 1)
   })
 
   t.test('submitted at 23:59:59 on 31 January Beijing time is on time', async (t) => {
@@ -181,12 +185,12 @@ t.test('review: accept locks, amendment reopens, return sends back', async (t) =
   const report = sample('350803104', 2021, 'gb2021')
   await put(app, url, { ...report, status: 'draft' })
 
-  const early = await app.inject({ method: 'POST', url: `${url}/review`, payload: { action: 'accept' } })
+  const early = await review(app, url, { action: 'accept' })
   t.equal(early.statusCode, 409, 'a draft cannot be accepted')
   t.equal(early.json().code, 'REVIEW_NOT_ALLOWED')
 
   await put(app, url, report)
-  const accepted = await app.inject({ method: 'POST', url: `${url}/review`, payload: { action: 'accept', comment: '审核通过' } })
+  const accepted = await review(app, url, { action: 'accept', comment: '审核通过' })
   t.equal(accepted.statusCode, 200)
   t.match(accepted.json(), { status: 'accepted', revision: 2, acceptedAt: String, review: { action: 'accept', comment: '审核通过', revision: 2 } })
   t.match((await app.inject({ url })).json(), { status: 'accepted', lastReview: { action: 'accept' } })
@@ -207,12 +211,12 @@ t.test('review: accept locks, amendment reopens, return sends back', async (t) =
   t.equal(revisions.items[2].reason, '行政许可数量填报有误')
   t.same(revisions.reviews.map((r: { action: string; revision: number }) => [r.action, r.revision]), [['accept', 2]])
 
-  const returned = await app.inject({ method: 'POST', url: `${url}/review`, payload: { action: 'return', comment: '请核对' } })
+  const returned = await review(app, url, { action: 'return', comment: '请核对' })
   t.match(returned.json(), { status: 'returned', acceptedAt: null })
   const resubmitted = await put(app, url, { ...changed })
   t.match(resubmitted.json(), { revision: 4, status: 'submitted' }, 'a returned report sent again is a new revision')
 
-  const badAction = await app.inject({ method: 'POST', url: `${url}/review`, payload: { action: 'approve' } })
+  const badAction = await review(app, url, { action: 'approve' })
   t.equal(badAction.statusCode, 400)
   t.equal(badAction.json().errors[0].pointer, '/action')
 })
@@ -224,7 +228,7 @@ t.test('listing reports', async (t) => {
   await put(app, '/v1/reports/350803101/2020', sample('350803101', 2020, 'gb2019'))
   await put(app, '/v1/reports/350802001/2021', { ...sample('350802001', 2021, 'gb2021'), status: 'draft' })
 
-  const all = (await app.inject({ url: '/v1/reports?limit=100' })).json()
+  const all = (await get(app, '/v1/reports?limit=100')).json()
   t.same(
     all.items.map((r: { unit: string; year: number }) => `${r.year}/${r.unit}`),
     ['2021/350802001', ...units.map((u) => `2021/${u}`), '2020/350803101'],
@@ -239,7 +243,9 @@ t.test('listing reports', async (t) => {
   const seen: string[] = []
   let cursor: string | null = null
   do {
-    const page: { items: Array<{ unit: string; year: number }>; nextCursor: string | null } = (await app.inject({ url: `/v1/reports?limit=3${cursor ? `&cursor=${cursor}` : ''}` })).json()
+    const page: { items: Array<{ unit: string; year: number }>; nextCursor: string | null } = (
+      await get(app, `/v1/reports?limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+    ).json()
     seen.push(...page.items.map((r) => `${r.year}/${r.unit}`))
     cursor = page.nextCursor
   } while (cursor)
@@ -328,7 +334,7 @@ t.test('bad input is refused, names the field, and stores nothing', async (t) =>
 
   t.test('non-finite numbers cannot pass as counts', async (t) => {
     const text = JSON.stringify(base).replace('"decisions":334', '"decisions":1e999')
-    const response = await app.inject({ method: 'PUT', url: URL_2020, payload: text, headers: { 'content-type': 'application/json' } })
+    const response = await app.inject({ method: 'PUT', url: URL_2020, payload: text, headers: { ...asAdmin(app), 'content-type': 'application/json' } })
     t.equal(response.statusCode, 400)
     t.equal(response.json().errors[0].pointer, '/proactive/otherServices/decisions')
   })
@@ -336,7 +342,7 @@ t.test('bad input is refused, names the field, and stores nothing', async (t) =>
   t.test('__proto__ and constructor keys are refused', async (t) => {
     for (const key of ['__proto__', 'constructor']) {
       const text = JSON.stringify(base).replace('"meta":{', `"meta":{"${key}":{"prototype":{"polluted":true}},`)
-      const response = await app.inject({ method: 'PUT', url: URL_2020, payload: text, headers: { 'content-type': 'application/json' } })
+      const response = await app.inject({ method: 'PUT', url: URL_2020, payload: text, headers: { ...asAdmin(app), 'content-type': 'application/json' } })
       t.equal(response.statusCode, 400, key)
       t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
     }
@@ -351,7 +357,12 @@ t.test('bad input is refused, names the field, and stores nothing', async (t) =>
   })
 
   t.test('a body that is not JSON is 415', async (t) => {
-    const response = await app.inject({ method: 'PUT', url: URL_2020, payload: 'unit=350803109', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const response = await app.inject({
+      method: 'PUT',
+      url: URL_2020,
+      payload: 'unit=350803109',
+      headers: { ...asAdmin(app), 'content-type': 'application/x-www-form-urlencoded' }
+    })
     t.equal(response.statusCode, 415)
     t.equal(response.json().code, 'UNSUPPORTED_MEDIA_TYPE')
   })
@@ -374,7 +385,7 @@ t.test('bad input is refused, names the field, and stores nothing', async (t) =>
   })
 
   t.test('after all of that, nothing was stored', async (t) => {
-    t.equal((await app.inject({ url: '/v1/reports?limit=10' })).json().items.length, 0)
+    t.equal((await get(app, '/v1/reports?limit=10')).json().items.length, 0)
     t.equal(TEMPLATES.gb2019.cells.length, 198)
   })
 })

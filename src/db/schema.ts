@@ -108,3 +108,42 @@ export const currentCells = sqliteTable('current_cells', {
   ...cellColumns
 })
 
+
+/** Bearer tokens: only a hash of the secret is kept; revoked tokens stay for the audit trail. */
+export const tokens = sqliteTable(
+  'tokens',
+  {
+    id: text('id').primaryKey(),
+    secretHash: text('secret_hash').notNull(),
+    role: text('role', { enum: ['unit', 'district', 'admin'] }).notNull(),
+    /** The division the token may act on (with everything under it); null for admin. */
+    scope: text('scope').references(() => divisions.code),
+    label: text('label'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    createdBy: text('created_by'),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' })
+  },
+  (t) => [index('tokens_created_idx').on(t.createdAt)]
+)
+
+/** Every write, appended in the same transaction as the write itself; never updated or deleted. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    tokenId: text('token_id'),
+    role: text('role'),
+    /** e.g. report.revision, report.review, deadline.set, token.create, token.revoke */
+    action: text('action').notNull(),
+    /** What was written, e.g. 350803109/2020 or a token id. */
+    target: text('target').notNull(),
+    /** The division the write concerns, for district-scoped reading; null for tokens of admins. */
+    divisionCode: text('division_code'),
+    detail: text('detail', { mode: 'json' }).notNull(),
+    requestId: text('request_id'),
+    clientAddress: text('client_address')
+  },
+  (t) => [index('audit_division_idx').on(t.divisionCode, t.id), index('audit_action_idx').on(t.action, t.id)]
+)

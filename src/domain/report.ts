@@ -4,6 +4,10 @@ import { TEMPLATES, type CellDef, type TemplateId } from './templates.js'
 
 export const REPORT_STATUSES = ['draft', 'submitted', 'accepted', 'returned'] as const
 export type ReportStatus = (typeof REPORT_STATUSES)[number]
+/** Submitted and accepted reports are public documents; drafts and returned ones are not. */
+export function isPublic(status: string): boolean {
+  return status === 'submitted' || status === 'accepted'
+}
 /** What a unit may ask for in a PUT; accepted and returned are set by review only. */
 export const SUBMITTABLE_STATUSES = ['draft', 'submitted'] as const
 export type SubmittableStatus = (typeof SUBMITTABLE_STATUSES)[number]

@@ -3,14 +3,23 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { openDatabase, type Connection } from '../db/connection.js'
+import { createAuditRepository } from '../db/repositories/audit.js'
 import { createDivisionsRepository } from '../db/repositories/divisions.js'
 import { createReportsRepository } from '../db/repositories/reports.js'
+import { createTokensRepository } from '../db/repositories/tokens.js'
 import { seedDivisions } from '../db/seed-divisions.js'
 
-export interface Repositories {
-  divisions: ReturnType<typeof createDivisionsRepository>
-  reports: ReturnType<typeof createReportsRepository>
+/** Every repository over one connection. */
+export function createRepositories(connection: Connection) {
+  return {
+    divisions: createDivisionsRepository(connection.db),
+    reports: createReportsRepository(connection.db),
+    tokens: createTokensRepository(connection.db),
+    audit: createAuditRepository(connection.db)
+  }
 }
+
+export type Repositories = ReturnType<typeof createRepositories>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,10 +33,7 @@ export default fp(
   async function db(app: FastifyInstance, options: { databasePath: string }) {
     const started = performance.now()
     const connection: Connection = openDatabase(options.databasePath)
-    const repos: Repositories = {
-      divisions: createDivisionsRepository(connection.db),
-      reports: createReportsRepository(connection.db)
-    }
+    const repos = createRepositories(connection)
     const seeded = seedDivisions(repos.divisions)
     app.log.info(
       { databasePath: options.databasePath, seededDivisions: seeded, ms: Math.round(performance.now() - started) },

@@ -29,7 +29,12 @@ export function problemResponse(description: string) {
   return { description, content: { 'application/problem+json': { schema: Type.Ref('Problem') } } }
 }
 
-type ErrorWithDetails = Omit<FastifyError, 'validation'> & { validation?: FieldIssue[]; errors?: unknown[] }
+type ErrorWithDetails = Omit<FastifyError, 'validation'> & {
+  validation?: FieldIssue[]
+  errors?: unknown[]
+  /** Response headers the problem needs, e.g. WWW-Authenticate on a 401 or Retry-After on a 429. */
+  headers?: Record<string, string>
+}
 
 export function problemBody(
   request: FastifyRequest,
@@ -73,6 +78,7 @@ export default fp(
   async function errors(app: FastifyInstance) {
     app.setErrorHandler((error: ErrorWithDetails, request, reply) => {
       const problem = toProblem(error, request)
+      if (error.headers && problem.status < 500) reply.headers(error.headers)
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused')
       return sendProblem(reply, problem)

@@ -21,16 +21,27 @@ export default fp(
       openapi: {
         openapi: '3.1.0',
         info: OPENAPI_INFO,
+        components: {
+          securitySchemes: {
+            bearerAuth: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'A token from `npm run token -- create` or POST /v1/tokens, shown once at creation'
+            }
+          }
+        },
         tags: [
           { name: 'operations', description: 'Health and readiness' },
           { name: 'divisions', description: 'The registry of administrative divisions' },
           { name: 'reports', description: 'Submission, revisions and review of annual reports' },
-          { name: 'templates', description: 'The national templates and their rules' }
+          { name: 'templates', description: 'The national templates and their rules' },
+          { name: 'access', description: 'Tokens and the audit trail (admins; districts read their own audit)' }
         ]
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) }
     })
-    await app.register(swaggerUi, { routePrefix: '/docs' })
+    // staticCSP: Swagger UI sends a Content-Security-Policy that allows its own assets under helmet.
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   },
   { name: 'openapi' }

@@ -1,10 +1,12 @@
 // Reports: submission (PUT), reading, revisions and their diffs, validation without storing,
 // listing, and the district's review. Thin: checks → domain decisions → repository.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { covers } from '../domain/access.js'
 import { Type } from 'typebox'
 import { ConcurrentChangeError, type ReportHead, type ReviewRow, type RevisionRow } from '../db/repositories/reports.js'
 import { defaultDeadline, isOnTime } from '../domain/deadlines.js'
-import { contentHash, diffReports, toReport, type Report, type ReportInput } from '../domain/report.js'
+import { contentHash, diffReports, isPublic, toReport, type Report, type ReportInput } from '../domain/report.js'
 import { evaluateRules } from '../domain/rules.js'
 import { decideSubmission, etag } from '../domain/submission.js'
 import { beijingYear, toBeijingIso } from '../domain/time.js'
@@ -90,10 +92,20 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
 
-  /** The rules, with the unit's current report of the previous year for the cross-year ones. */
+  /**
+   * The rules, with the unit's report of the previous year for the cross-year ones when it has
+   * been submitted or accepted (a draft or a returned report is no baseline, and stays private).
+   */
   function evaluate(report: Report) {
-    const previous = reports.current(report.unit, report.year - 1)?.revision.body
-    return evaluateRules({ report, previous })
+    const previous = reports.current(report.unit, report.year - 1)
+    const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
+    return evaluateRules({ report, previous: baseline })
+  }
+
+  /** Drafts and returned reports are visible to their unit, its district and admins only. */
+  function assertVisible(request: FastifyRequest, unit: string, year: number, ...statuses: string[]): void {
+    if (statuses.every(isPublic) || covers(request.actor, unit)) return
+    throw new ReportNotFound(unit, String(year))
   }
 
   const workflow = (head: ReportHead) => ({
@@ -105,9 +117,12 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     onTime: isOnTime(head.firstSubmittedAt, defaultDeadline(head.year))
   })
 
+  const unitOf = (request: FastifyRequest) => (request.params as { unit: string }).unit
+
   app.put(
     '/reports/:unit/:year',
     {
+      config: { access: { roles: ['unit', 'district', 'admin'], scope: unitOf } },
       schema: {
         tags: ['reports'],
         summary: 'Submit a report (or a draft), creating a new revision',
@@ -189,7 +204,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
               errors: evaluation.errors,
               warnings: evaluation.warnings,
               reason: amendmentReason ?? null,
-              by: null,
+              context: request.requestContext(),
               at: app.now()
             })
           } catch (error) {
@@ -235,6 +250,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { unit, year } = request.params
       const found = reports.current(unit, year)
       if (!found) throw new ReportNotFound(unit, String(year))
+      assertVisible(request, unit, year, found.head.status)
       const tag = etag(unit, year, found.head.currentRevision)
       reply.header('etag', tag)
       if (request.headers['if-none-match']?.split(',').some((t) => t.trim() === tag)) return reply.code(304).send(null)
@@ -257,6 +273,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { unit, year } = request.params
       const head = reports.head(unit, year)
       if (!head) throw new ReportNotFound(unit, String(year))
+      assertVisible(request, unit, year, head.status)
       return {
         items: reports.revisions(head.id).map((r) => ({
           revision: r.revision,
@@ -287,8 +304,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { unit, year, n } = request.params
       const found = reports.current(unit, year)
       if (!found) throw new ReportNotFound(unit, String(year))
+      assertVisible(request, unit, year, found.head.status)
       const revision = n === found.head.currentRevision ? found.revision : reports.revision(unit, year, n)
       if (!revision) throw new RevisionNotFound(String(n))
+      assertVisible(request, unit, year, revision.status)
       return {
         ...storedReport(found.head, revision, {
           createdAt: toBeijingIso(revision.createdAt),
@@ -314,13 +333,14 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { unit, year, n } = request.params
+      const head = reports.head(unit, year)
+      if (!head) throw new ReportNotFound(unit, String(year))
+      assertVisible(request, unit, year, head.status)
       const revision = reports.revision(unit, year, n)
-      if (!revision) {
-        if (!reports.head(unit, year)) throw new ReportNotFound(unit, String(year))
-        throw new RevisionNotFound(String(n))
-      }
-      const before = n > 1 ? reports.revision(unit, year, n - 1)?.body : undefined
-      return { from: before ? n - 1 : null, to: n, changes: diffReports((before ?? {}) as Report, revision.body) }
+      if (!revision) throw new RevisionNotFound(String(n))
+      const before = n > 1 ? reports.revision(unit, year, n - 1) : undefined
+      assertVisible(request, unit, year, revision.status, before?.status ?? 'submitted')
+      return { from: before ? n - 1 : null, to: n, changes: diffReports((before?.body ?? {}) as Report, revision.body) }
     }
   )
 
@@ -356,8 +376,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { limit, cursor, ...filter } = request.query
       const after = cursor ? decodeCursor(cursor, ['number', 'string'] as const) : undefined
+      const actor = request.actor
+      const privateUnder = actor?.role === 'admin' ? '' : (actor?.scope ?? undefined)
       const page = reports.list(
-        filter as Parameters<typeof reports.list>[0],
+        { ...(filter as Parameters<typeof reports.list>[0]), privateUnder },
         limit,
         after && { year: after[0], unit: after[1] }
       )
@@ -379,6 +401,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reports/:unit/:year/review',
     {
+      config: { access: { roles: ['district', 'admin'], scope: unitOf } },
+      bodyLimit: 16 * 1024,
       schema: {
         tags: ['reports'],
         summary: 'Accept or return a submitted report (district reviewers)',
@@ -400,7 +424,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         revision: head.currentRevision,
         action: request.body.action,
         comment: request.body.comment ?? null,
-        by: null,
+        context: request.requestContext(),
         at: app.now()
       })
       return {

@@ -1,12 +1,14 @@
 // Reports: the head row per unit and year, its immutable revisions and reviews, and the
 // current-cells projection that aggregates sum.
-import { and, asc, desc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm'
 import type { ReportStatus, Report } from '../../domain/report.js'
 import type { Violation } from '../../domain/rules.js'
 import { ALL_CELLS } from '../../domain/templates.js'
 import { readCell } from '../../domain/report.js'
 import type { Db } from '../connection.js'
 import { currentCells, divisions, reportReviews, reportRevisions, reports } from '../schema.js'
+import { appendAudit, type RequestContext } from './audit.js'
+import { underCode } from './under.js'
 
 export type ReportHead = typeof reports.$inferSelect
 export type RevisionRow = Omit<typeof reportRevisions.$inferSelect, 'body' | 'errors' | 'warnings'> & {
@@ -15,11 +17,6 @@ export type RevisionRow = Omit<typeof reportRevisions.$inferSelect, 'body' | 'er
   warnings: Violation[]
 }
 export type ReviewRow = typeof reportReviews.$inferSelect
-
-export interface Actor {
-  tokenId: string
-  role: string
-}
 
 export interface NewRevision {
   unit: string
@@ -32,7 +29,7 @@ export interface NewRevision {
   errors: Violation[]
   warnings: Violation[]
   reason: string | null
-  by: Actor | null
+  context: RequestContext
   at: Date
 }
 
@@ -49,12 +46,11 @@ export interface ReportFilter {
   under?: string | undefined
   status?: ReportStatus | undefined
   template?: string | undefined
-}
-
-/** The half-open code range [code, next) that holds every division under `code`. */
-function underRange(code: string): SQL {
-  const next = String(BigInt(code) + 1n).padStart(code.length, '0')
-  return and(gte(reports.unitCode, code), lt(reports.unitCode, next)) as SQL
+  /**
+   * Drafts and returned reports are listed only under this division (the caller's scope; `''`
+   * for everything); without it, only submitted and accepted reports are listed.
+   */
+  privateUnder?: string | undefined
 }
 
 function cellsRow(reportId: number, revision: number, report: Report) {
@@ -150,11 +146,22 @@ export function createReportsRepository(db: Db) {
               errors: input.errors,
               warnings: input.warnings,
               reason: input.reason,
-              byTokenId: input.by?.tokenId ?? null,
-              byRole: input.by?.role ?? null,
+              byTokenId: input.context.actor?.tokenId ?? null,
+              byRole: input.context.actor?.role ?? null,
               createdAt: input.at
             })
             .run()
+          appendAudit(
+            tx,
+            input.context,
+            {
+              action: 'report.revision',
+              target: `${input.unit}/${input.year}`,
+              divisionCode: input.unit,
+              detail: { revision: input.revision, status, template: input.report.template, errors: input.errors.length, reason: input.reason }
+            },
+            input.at
+          )
           const cells = cellsRow(saved.id, input.revision, input.report)
           tx.insert(currentCells).values(cells).onConflictDoUpdate({ target: currentCells.reportId, set: cells }).run()
           return saved
@@ -169,7 +176,7 @@ export function createReportsRepository(db: Db) {
       revision: number
       action: 'accept' | 'return'
       comment: string | null
-      by: Actor | null
+      context: RequestContext
       at: Date
     }): { head: ReportHead; review: ReviewRow } {
       return db.transaction(
@@ -181,8 +188,8 @@ export function createReportsRepository(db: Db) {
               revision: input.revision,
               action: input.action,
               comment: input.comment,
-              byTokenId: input.by?.tokenId ?? null,
-              byRole: input.by?.role ?? null,
+              byTokenId: input.context.actor?.tokenId ?? null,
+              byRole: input.context.actor?.role ?? null,
               createdAt: input.at
             })
             .returning()
@@ -198,6 +205,17 @@ export function createReportsRepository(db: Db) {
             .returning()
             .get()
           if (!updated) throw new Error(`report ${input.reportId} moved past revision ${input.revision} during review`)
+          appendAudit(
+            tx,
+            input.context,
+            {
+              action: 'report.review',
+              target: `${updated.unitCode}/${updated.year}`,
+              divisionCode: updated.unitCode,
+              detail: { action: input.action, revision: input.revision, comment: input.comment }
+            },
+            input.at
+          )
           return { head: updated, review }
         },
         { behavior: 'immediate' }
@@ -208,9 +226,15 @@ export function createReportsRepository(db: Db) {
     list(filter: ReportFilter, limit: number, after?: { year: number; unit: string }) {
       const where = and(
         filter.year !== undefined ? eq(reports.year, filter.year) : undefined,
-        filter.under ? underRange(filter.under) : undefined,
+        filter.under ? underCode(reports.unitCode, filter.under) : undefined,
         filter.status ? eq(reports.status, filter.status) : undefined,
         filter.template ? eq(reports.template, filter.template as 'gb2019' | 'gb2021') : undefined,
+        filter.privateUnder === ''
+          ? undefined
+          : or(
+              inArray(reports.status, ['submitted', 'accepted']),
+              filter.privateUnder ? underCode(reports.unitCode, filter.privateUnder) : undefined
+            ),
         after
           ? or(lt(reports.year, after.year), and(eq(reports.year, after.year), gt(reports.unitCode, after.unit)))
           : undefined

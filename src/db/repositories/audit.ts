@@ -1,0 +1,74 @@
+// The audit trail: one row per write, appended inside the write's own transaction.
+import { and, desc, eq, gte, lt, lte } from 'drizzle-orm'
+import type { Actor } from '../../domain/access.js'
+import type { Db } from '../connection.js'
+import { auditLog } from '../schema.js'
+import { underCode } from './under.js'
+
+/** Who asked, from where, under which request id: what every write records. */
+export interface RequestContext {
+  actor: Actor | null
+  requestId: string
+  clientAddress: string
+}
+
+export interface AuditEntry {
+  action: string
+  target: string
+  divisionCode: string | null
+  detail: Record<string, unknown>
+}
+
+export type AuditRow = typeof auditLog.$inferSelect
+
+/** Appends an entry with `db`, which is the caller's transaction. */
+export function appendAudit(db: Pick<Db, 'insert'>, context: RequestContext, entry: AuditEntry, at: Date): void {
+  db.insert(auditLog)
+    .values({
+      at,
+      tokenId: context.actor?.tokenId ?? null,
+      role: context.actor?.role ?? null,
+      ...entry,
+      requestId: context.requestId,
+      clientAddress: context.clientAddress
+    })
+    .run()
+}
+
+export interface AuditFilter {
+  /** Only entries about this division and what is under it. */
+  under?: string | undefined
+  action?: string | undefined
+  tokenId?: string | undefined
+  from?: Date | undefined
+  to?: Date | undefined
+}
+
+export function createAuditRepository(db: Db) {
+  return {
+    /** Newest first, after the id of the last entry of the previous page. */
+    list(filter: AuditFilter, limit: number, beforeId?: number): { rows: AuditRow[]; next: number | null } {
+      const rows = db
+        .select()
+        .from(auditLog)
+        .where(
+          and(
+            filter.under ? underCode(auditLog.divisionCode, filter.under) : undefined,
+            filter.action ? eq(auditLog.action, filter.action) : undefined,
+            filter.tokenId ? eq(auditLog.tokenId, filter.tokenId) : undefined,
+            filter.from ? gte(auditLog.at, filter.from) : undefined,
+            filter.to ? lte(auditLog.at, filter.to) : undefined,
+            beforeId !== undefined ? lt(auditLog.id, beforeId) : undefined
+          )
+        )
+        .orderBy(desc(auditLog.id))
+        .limit(limit + 1)
+        .all()
+      const more = rows.length > limit
+      if (more) rows.pop()
+      return { rows, next: more ? (rows.at(-1)?.id ?? null) : null }
+    }
+  }
+}
+
+export type AuditRepository = ReturnType<typeof createAuditRepository>

@@ -1,0 +1,116 @@
+// Authentication and authorisation in one place. A route that writes declares
+// `config: { access: { roles, scope } }`; this plugin then requires a bearer token with one of
+// those roles whose scope covers the division the request touches, limits its rate, and
+// documents all of it in the OpenAPI. Reads take an optional token (drafts need one).
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import rateLimit from '@fastify/rate-limit'
+import { covers, parseToken, secretMatches, type Actor, type Role } from '../domain/access.js'
+import type { RequestContext } from '../db/repositories/audit.js'
+import { Forbidden, InvalidToken, RateLimited, Unauthenticated } from '../errors.js'
+import { problemResponse } from './errors.js'
+
+export interface AccessRule {
+  roles: readonly Role[]
+  /** The division code the request acts on, read from its (validated) parameters. */
+  scope?: (request: FastifyRequest) => string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The token's identity, or null for an anonymous request. */
+    actor: Actor | null
+    /** Who, under which request id and from which address: what a write records. */
+    requestContext(): RequestContext
+  }
+  interface FastifyContextConfig {
+    access?: AccessRule
+  }
+}
+
+const CHALLENGE = 'Bearer realm="ogi-reports"'
+const challenge = (error: string) => ({ 'www-authenticate': `${CHALLENGE}, error="${error}"` })
+// RFC 6750 b64token characters; anything else (spaces, non-ASCII, control characters) is malformed.
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/
+
+export default fp(
+  async function auth(app: FastifyInstance, options: { writeLimitPerMinute: number; authFailureLimitPerMinute: number }) {
+    const { tokens } = app.repos
+    await app.register(rateLimit, { global: false })
+    const failedAttempts = app.createRateLimit({ max: options.authFailureLimitPerMinute, timeWindow: 60_000 })
+    const writes = app.createRateLimit({
+      max: options.writeLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => request.actor?.tokenId ?? request.ip
+    })
+
+    app.decorateRequest('actor', null)
+    app.decorateRequest('requestContext', function (this: FastifyRequest) {
+      return { actor: this.actor, requestId: this.id, clientAddress: this.ip }
+    })
+
+    function authenticate(header: string): Actor | undefined {
+      const parsed = parseToken(BEARER.exec(header)?.[1] ?? '')
+      if (!parsed) return undefined
+      const row = tokens.get(parsed.id)
+      if (!row || row.revokedAt || !secretMatches(parsed.secret, row.secretHash)) return undefined
+      return { tokenId: row.id, role: row.role, scope: row.scope }
+    }
+
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization
+      if (header === undefined) {
+        if (request.routeOptions.config.access) {
+          throw Object.assign(new Unauthenticated('Send Authorization: Bearer <token>'), { headers: { 'www-authenticate': CHALLENGE } })
+        }
+        return
+      }
+      // Read without counting: only failures count, and a client at its limit is refused unheard.
+      const limit = await failedAttempts(request, { increment: false })
+      if (!limit.isAllowed && limit.remaining === 0) {
+        throw Object.assign(new RateLimited('Too many failed authentications from this address; wait a minute'), {
+          headers: { 'retry-after': String(limit.ttlInSeconds) }
+        })
+      }
+      const actor = authenticate(header)
+      if (!actor) {
+        await failedAttempts(request)
+        throw Object.assign(new InvalidToken('The token is malformed, unknown or revoked'), { headers: challenge('invalid_token') })
+      }
+      request.actor = actor
+      tokens.touch(actor.tokenId, app.now())
+    })
+
+    // After validation, so that malformed parameters are a 400 before any 403.
+    app.addHook('preHandler', async (request) => {
+      const rule = request.routeOptions.config.access
+      if (!rule) return
+      const actor = request.actor!
+      if (!rule.roles.includes(actor.role)) {
+        throw new Forbidden(`A ${actor.role} token may not do this; it takes ${rule.roles.join(' or ')}`)
+      }
+      const code = rule.scope?.(request)
+      if (code !== undefined && !covers(actor, code)) {
+        throw new Forbidden(`The token's scope (${actor.scope}) does not include ${code}`)
+      }
+      const limit = await writes(request)
+      if (!limit.isAllowed && limit.isExceeded) {
+        throw Object.assign(new RateLimited(`At most ${limit.max} writes a minute per token`), {
+          headers: { 'retry-after': String(limit.ttlInSeconds) }
+        })
+      }
+    })
+
+    app.addHook('onRoute', (route) => {
+      const rule = route.config?.access
+      if (!rule || route.schema?.hide) return
+      const schema = (route.schema ??= {}) as Record<string, unknown>
+      schema.security = [{ bearerAuth: [] }]
+      const response = (schema.response ??= {}) as Record<string, unknown>
+      response['401'] ??= problemResponse('No token, or a malformed, unknown or revoked one')
+      response['403'] ??= problemResponse(`The token's role or scope does not allow this (roles: ${rule.roles.join(', ')})`)
+      response['429'] ??= problemResponse('Too many writes for this token, or failed authentications from this address')
+    })
+  },
+  { name: 'auth', dependencies: ['db'] }
+)
