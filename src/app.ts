@@ -10,7 +10,9 @@ import errors from './plugins/errors.js'
 import openapi from './plugins/swagger.js'
 import divisionRoutes from './routes/divisions.js'
 import healthRoutes from './routes/health.js'
+import aggregateRoutes from './routes/aggregates.js'
 import auditRoutes from './routes/audit.js'
+import exportRoutes from './routes/exports.js'
 import reportRoutes from './routes/reports.js'
 import templateRoutes from './routes/templates.js'
 import tokenRoutes from './routes/tokens.js'
@@ -71,6 +73,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(divisionRoutes, { prefix: '/v1' })
   await app.register(templateRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1' })
+  await app.register(aggregateRoutes, { prefix: '/v1' })
+  await app.register(exportRoutes, { prefix: '/v1' })
   await app.register(tokenRoutes, { prefix: '/v1' })
   await app.register(auditRoutes, { prefix: '/v1' })
   return app

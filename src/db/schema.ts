@@ -1,6 +1,15 @@
 // Drizzle tables: the database truth. Column names are snake_case, except the cell columns of
 // current_cells, which are named by their cell code so that SQL, exports and templates agree.
-import { index, integer, real, sqliteTable, text, uniqueIndex, type SQLiteColumnBuilderBase } from 'drizzle-orm/sqlite-core'
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type SQLiteColumnBuilderBase
+} from 'drizzle-orm/sqlite-core'
 import { ALL_CELLS } from '../domain/templates.js'
 
 /** Small key/value facts about the database itself, e.g. which registry source it was seeded from. */
@@ -35,13 +44,16 @@ export const reports = sqliteTable(
     template: text('template', { enum: ['gb2019', 'gb2021'] }).notNull(),
     /** When the report first reached `submitted`: what the deadline is judged against. */
     firstSubmittedAt: integer('first_submitted_at', { mode: 'timestamp_ms' }),
+    /** The first submission against the deadline in force; recomputed when a deadline changes. */
+    timeliness: text('timeliness', { enum: ['on_time', 'late', 'none'] }).notNull().default('none'),
     acceptedAt: integer('accepted_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
   },
   (t) => [
     uniqueIndex('reports_unit_year_uq').on(t.unitCode, t.year),
-    index('reports_year_status_idx').on(t.year, t.status, t.unitCode)
+    index('reports_year_status_idx').on(t.year, t.status, t.unitCode),
+    index('reports_year_unit_idx').on(t.year, t.unitCode)
   ]
 )
 
@@ -89,9 +101,8 @@ export const reportReviews = sqliteTable(
   (t) => [index('report_reviews_report_idx').on(t.reportId, t.id)]
 )
 
-const cellColumns: Record<string, SQLiteColumnBuilderBase> = Object.fromEntries(
-  ALL_CELLS.map((cell) => [cell.code, cell.type === 'amount' ? real(cell.code) : integer(cell.code)])
-)
+const cellColumns = (): Record<string, SQLiteColumnBuilderBase> =>
+  Object.fromEntries(ALL_CELLS.map((cell) => [cell.code, cell.type === 'amount' ? real(cell.code) : integer(cell.code)]))
 
 /**
  * The cells of each report's current revision, one column per cell code of either template
@@ -105,8 +116,46 @@ export const currentCells = sqliteTable('current_cells', {
     .primaryKey()
     .references(() => reports.id),
   revision: integer('revision').notNull(),
-  ...cellColumns
+  ...cellColumns()
 })
+
+/** Per-district deadline overrides; without one a report is due on 31 January of year + 1. */
+export const deadlines = sqliteTable(
+  'deadlines',
+  {
+    code: text('code')
+      .notNull()
+      .references(() => divisions.code),
+    year: integer('year').notNull(),
+    /** A calendar date (YYYY-MM-DD) in China Standard Time; the whole day counts. */
+    date: text('date').notNull(),
+    setAt: integer('set_at', { mode: 'timestamp_ms' }).notNull(),
+    setBy: text('set_by')
+  },
+  (t) => [primaryKey({ columns: [t.code, t.year] })]
+)
+
+/**
+ * Sums of the current cells of reports, kept in the same transaction as every write, per
+ * division at every level (the country as 'cn', provinces, cities, districts, townships), year,
+ * template, status and timeliness. An aggregate then reads a handful of rows, whatever the
+ * number of reports under it. Cells of the other template, and null cells, add 0.
+ */
+export const rollups = sqliteTable(
+  'rollups',
+  {
+    divisionCode: text('division_code').notNull(),
+    year: integer('year').notNull(),
+    template: text('template', { enum: ['gb2019', 'gb2021'] }).notNull(),
+    status: text('status', { enum: ['draft', 'submitted', 'accepted', 'returned'] }).notNull(),
+    timeliness: text('timeliness', { enum: ['on_time', 'late', 'none'] }).notNull(),
+    reportCount: integer('report_count').notNull(),
+    /** How many cells of the template were null (not reported) across these reports. */
+    incompleteCells: integer('incomplete_cells').notNull(),
+    ...cellColumns()
+  },
+  (t) => [primaryKey({ columns: [t.divisionCode, t.year, t.template, t.status, t.timeliness] })]
+)
 
 
 /** Bearer tokens: only a hash of the secret is kept; revoked tokens stay for the audit trail. */

@@ -23,6 +23,8 @@ export interface SampleOptions {
   /** Roughly how many applications the township handles in a year. */
   scale?: number
   status?: 'draft' | 'submitted'
+  /** The unit's report of the year before: carried-over figures and 规范性文件 in force continue from it. */
+  previous?: Report | undefined
 }
 
 const PARTS = APPLICANT_COLUMNS.filter((c) => c.key !== 'total').map((c) => c.key)
@@ -67,14 +69,24 @@ export function sampleReport(options: SampleOptions): Report {
   const requestsDef = TEMPLATES[template].tables.find((t) => t.key === 'requests')!
   const outcomesDef = requestsDef.rows.find((r) => r.key === 'outcomes')!
   const outcomes = buildOutcomes(outcomesDef.children ?? [])
-  outcomes.total = add(...outcomeRows)
   const carriedForward = applicants(Math.max(1, Math.floor(scale / 5)))
+  const inherited = (options.previous?.requests as Record<string, CellTree> | undefined)?.carriedForward
+  if (inherited) {
+    // Last year's carried-forward applications are this year's carried over: handle enough of them.
+    const granted = outcomes.granted as CellTree
+    for (const part of PARTS) {
+      const deficit = (inherited[part] as number) - (granted[part] as number) - (carriedForward[part] as number)
+      if (deficit > 0) granted[part] = (granted[part] as number) + deficit
+    }
+    granted.total = PARTS.reduce((s, p) => s + (granted[p] as number), 0)
+  }
+  outcomes.total = add(...outcomeRows)
   const handled = add(outcomes.total, carriedForward)
   // carriedOver ≤ handled in every column, so that received = handled − carriedOver ≥ 0.
   const carriedOver: CellTree = {}
   const received: CellTree = {}
   for (const part of PARTS) {
-    carriedOver[part] = Math.floor((handled[part] as number) * random() * 0.3)
+    carriedOver[part] = inherited ? (inherited[part] as number) : Math.floor((handled[part] as number) * random() * 0.3)
     received[part] = (handled[part] as number) - (carriedOver[part] as number)
   }
   carriedOver.total = PARTS.reduce((s, p) => s + (carriedOver[p] as number), 0)
@@ -98,6 +110,13 @@ export function sampleReport(options: SampleOptions): Report {
     const previousCount = int(scale * 5)
     return { previousCount, change: int(scale) - Math.min(previousCount, int(scale)), decisions: int(scale * 20) }
   }
+  const normativeDocuments2021 = () => {
+    const issued = int(3) + 1
+    const before = options.previous?.template === 'gb2021' ? (options.previous.proactive.normativeDocuments as CellTree) : undefined
+    const previousInForce = before ? (before.inForce as number) : int(20) + 4
+    const repealed = Math.min(int(1), previousInForce)
+    return { issued, repealed, inForce: previousInForce + issued - repealed }
+  }
   const proactive: CellTree =
     template === 'gb2019'
       ? {
@@ -113,7 +132,7 @@ export function sampleReport(options: SampleOptions): Report {
         }
       : {
           regulations: { issued: 0, repealed: 0, inForce: 0 },
-          normativeDocuments: { issued: int(3) + 1, repealed: int(1), inForce: int(20) + 4 },
+          normativeDocuments: normativeDocuments2021(),
           licensing: { decisions: int(scale * 20) + 1 },
           penalties: { decisions: int(scale * 5) + 1 },
           coercion: { decisions: int(scale) + 1 },
@@ -132,4 +151,39 @@ export function sampleReport(options: SampleOptions): Report {
     requests: { received, carriedOver, outcomes, carriedForward },
     appeals
   }
+}
+
+export interface DemoSubmission {
+  report: Report
+  /** The state the demo puts it in: most submitted or accepted, some drafts or returned, some missing. */
+  status: 'draft' | 'submitted' | 'accepted' | 'returned'
+  firstSubmittedAt: Date | null
+}
+
+/** A stable seed from a unit code and a year, so that demo data is the same on every machine. */
+export function seedOf(unit: string, year: number): number {
+  let hash = 2166136261
+  for (const char of `${unit}/${year}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619)
+  return hash >>> 0
+}
+
+/**
+ * One township's demo report for a year, or undefined for the ~6% that never report: gb2019 up
+ * to 2020 and gb2021 after, about 9% submitted after 31 January, some still drafts or returned.
+ */
+export function demoSubmission(unit: string, year: number, previous?: Report): DemoSubmission | undefined {
+  const random = seededRandom(seedOf(unit, year))
+  const roll = random()
+  if (roll < 0.06) return undefined
+  const status = roll < 0.08 ? 'draft' : roll < 0.09 ? 'returned' : roll < 0.5 ? 'accepted' : 'submitted'
+  const template: TemplateId = year <= 2020 ? 'gb2019' : 'gb2021'
+  const scale = 2 + Math.floor(random() * 40)
+  const report = sampleReport({ unit, year, template, random, scale, previous, status: status === 'draft' ? 'draft' : 'submitted' })
+  if (status === 'draft') return { report, status, firstSubmittedAt: null }
+  const late = random() < 0.09
+  // On time: between 5 and 31 January of year + 1; late: up to six weeks after, Beijing time.
+  const start = Date.parse(`${year + 1}-01-05T09:00:00+08:00`)
+  const deadlineEnd = Date.parse(`${year + 1}-02-01T00:00:00+08:00`)
+  const at = late ? deadlineEnd + random() * 42 * 86_400_000 : start + random() * (deadlineEnd - start - 3_600_000)
+  return { report, status, firstSubmittedAt: new Date(Math.floor(at / 1000) * 1000) }
 }

@@ -21,6 +21,8 @@ interface ColumnDef extends Label {
   readonly type?: CellType
   /** A header printed above several columns, e.g. 法人或其他组织 over the five kinds of organisation. */
   readonly group?: Label
+  /** Why the column's cells may not be summed across reports. */
+  readonly notAdditive?: string
 }
 
 /** A printed row of a table: either a leaf with cells, or a heading with child rows. */
@@ -30,8 +32,6 @@ export interface RowDef extends Label {
   readonly children?: readonly RowDef[]
   /** gb 二: the article of 条例 第二十条 under which the row is printed, e.g. 第二十条第（一）项. */
   readonly section?: string
-  /** Why a row's cells may not be summed across reports. */
-  readonly notAdditive?: string
   /** Non-numeric fields of the row, each one of the listed values or null (e.g. amountUnit). */
   readonly enumFields?: Readonly<Record<string, readonly string[]>>
 }
@@ -267,11 +267,16 @@ const GB2019_PROACTIVE: TableDef = {
       zh: '政府集中采购',
       en: 'Centralised government procurement',
       section: S9,
-      notAdditive: 'the template prints no unit: reports give 元 or 万元 (see amountUnit)',
       enumFields: { amountUnit: ['yuan', 'wan'] },
       columns: [
         { key: 'projects', zh: '采购项目数量', en: 'Procurement projects' },
-        { key: 'amount', zh: '采购总金额', en: 'Total procurement amount', type: 'amount' }
+        {
+          key: 'amount',
+          zh: '采购总金额',
+          en: 'Total procurement amount',
+          type: 'amount',
+          notAdditive: 'the template prints no unit: reports give 元 or 万元 (see amountUnit)'
+        }
       ]
     }
   ]
@@ -315,11 +320,10 @@ const GB2021_PROACTIVE: TableDef = {
 
 function flattenTable(table: TableDef): CellDef[] {
   const cells: CellDef[] = []
-  const walk = (row: RowDef, path: string[], labels: Label[], notAdditive: boolean): void => {
+  const walk = (row: RowDef, path: string[], labels: Label[]): void => {
     const here = [...path, row.key]
     const rowLabels = [...labels, { zh: row.zh, en: row.en }]
-    const skipSum = notAdditive || row.notAdditive !== undefined
-    for (const child of row.children ?? []) walk(child, here, rowLabels, skipSum)
+    for (const child of row.children ?? []) walk(child, here, rowLabels)
     for (const column of row.columns ?? []) {
       const cellPath = [...here, column.key]
       const columnLabel = column.group
@@ -331,7 +335,7 @@ function flattenTable(table: TableDef): CellDef[] {
         path: cellPath,
         table: table.key,
         type: column.type ?? 'count',
-        additive: !skipSum,
+        additive: column.notAdditive === undefined,
         rowLabels,
         column: columnLabel,
         ...(row.section ? { section: row.section } : {}),
@@ -340,7 +344,7 @@ function flattenTable(table: TableDef): CellDef[] {
       })
     }
   }
-  for (const row of table.rows) walk(row, [table.key], [], false)
+  for (const row of table.rows) walk(row, [table.key], [])
   return cells
 }
 

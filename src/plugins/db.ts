@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { openDatabase, type Connection } from '../db/connection.js'
 import { createAuditRepository } from '../db/repositories/audit.js'
+import { createDeadlinesRepository } from '../db/repositories/deadlines.js'
+import { createRollups } from '../db/repositories/rollups.js'
 import { createDivisionsRepository } from '../db/repositories/divisions.js'
 import { createReportsRepository } from '../db/repositories/reports.js'
 import { createTokensRepository } from '../db/repositories/tokens.js'
@@ -11,9 +13,12 @@ import { seedDivisions } from '../db/seed-divisions.js'
 
 /** Every repository over one connection. */
 export function createRepositories(connection: Connection) {
+  const rollups = createRollups(connection.sqlite)
   return {
     divisions: createDivisionsRepository(connection.db),
-    reports: createReportsRepository(connection.db),
+    reports: createReportsRepository(connection, rollups),
+    deadlines: createDeadlinesRepository(connection, rollups),
+    rollups,
     tokens: createTokensRepository(connection.db),
     audit: createAuditRepository(connection.db)
   }

@@ -35,6 +35,8 @@ export default fp(
           { name: 'divisions', description: 'The registry of administrative divisions' },
           { name: 'reports', description: 'Submission, revisions and review of annual reports' },
           { name: 'templates', description: 'The national templates and their rules' },
+          { name: 'aggregates', description: 'Sums, coverage and deadlines for any division or the whole country' },
+          { name: 'exports', description: 'Bulk CSV and NDJSON, streamed' },
           { name: 'access', description: 'Tokens and the audit trail (admins; districts read their own audit)' }
         ]
       },

@@ -5,7 +5,6 @@ import type { FastifyRequest } from 'fastify'
 import { covers } from '../domain/access.js'
 import { Type } from 'typebox'
 import { ConcurrentChangeError, type ReportHead, type ReviewRow, type RevisionRow } from '../db/repositories/reports.js'
-import { defaultDeadline, isOnTime } from '../domain/deadlines.js'
 import { contentHash, diffReports, isPublic, toReport, type Report, type ReportInput } from '../domain/report.js'
 import { evaluateRules } from '../domain/rules.js'
 import { decideSubmission, etag } from '../domain/submission.js'
@@ -75,7 +74,7 @@ const reviewBody = (review: ReviewRow) => ({
 })
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { reports, divisions } = app.repos
+  const { reports, divisions, deadlines } = app.repos
 
   /** 404 for an unknown code, 422 for a division that is not a township. */
   function requireTownship(unit: string): void {
@@ -114,7 +113,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     status: head.status,
     revision: head.currentRevision,
     submittedAt: head.firstSubmittedAt ? toBeijingIso(head.firstSubmittedAt) : null,
-    onTime: isOnTime(head.firstSubmittedAt, defaultDeadline(head.year))
+    onTime: head.timeliness === 'none' ? null : head.timeliness === 'on_time'
   })
 
   const unitOf = (request: FastifyRequest) => (request.params as { unit: string }).unit
@@ -205,7 +204,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
               warnings: evaluation.warnings,
               reason: amendmentReason ?? null,
               context: request.requestContext(),
-              at: app.now()
+              at: app.now(),
+              deadline: deadlines.effective(unit, year).date
             })
           } catch (error) {
             if (error instanceof ConcurrentChangeError) throw new ReportLocked('Another revision was stored first; read it and retry')

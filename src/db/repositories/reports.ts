@@ -1,13 +1,16 @@
 // Reports: the head row per unit and year, its immutable revisions and reviews, and the
 // current-cells projection that aggregates sum.
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm'
+import { aliasedTable, and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { ReportStatus, Report } from '../../domain/report.js'
 import type { Violation } from '../../domain/rules.js'
 import { ALL_CELLS } from '../../domain/templates.js'
-import { readCell } from '../../domain/report.js'
-import type { Db } from '../connection.js'
+import { contentHash, readCell } from '../../domain/report.js'
+import { isOnTime } from '../../domain/deadlines.js'
+import { NATIONAL } from '../../domain/divisions.js'
+import type { Connection, Db } from '../connection.js'
 import { currentCells, divisions, reportReviews, reportRevisions, reports } from '../schema.js'
 import { appendAudit, type RequestContext } from './audit.js'
+import { createRollups, type Contribution, type Rollups, type Timeliness } from './rollups.js'
 import { underCode } from './under.js'
 
 export type ReportHead = typeof reports.$inferSelect
@@ -31,6 +34,8 @@ export interface NewRevision {
   reason: string | null
   context: RequestContext
   at: Date
+  /** The deadline in force for the unit and year (YYYY-MM-DD), against which timeliness is judged. */
+  deadline: string
 }
 
 /** Another writer stored a revision between the caller's read and its write. */
@@ -53,13 +58,24 @@ export interface ReportFilter {
   privateUnder?: string | undefined
 }
 
-function cellsRow(reportId: number, revision: number, report: Report) {
-  const row: Record<string, number | null> = { reportId, revision }
-  for (const cell of ALL_CELLS) row[cell.code] = readCell(report, cell.path) ?? null
-  return row as typeof currentCells.$inferInsert
+export function timelinessOf(firstSubmittedAt: Date | null, deadline: string): Timeliness {
+  const onTime = isOnTime(firstSubmittedAt, deadline)
+  return onTime === null ? 'none' : onTime ? 'on_time' : 'late'
 }
 
-export function createReportsRepository(db: Db) {
+/** A head's contribution to the rollups, with the cells of its current revision. */
+export function contributionOf(tx: Pick<Db, 'select'>, head: ReportHead): Contribution {
+  const row = tx.select().from(currentCells).where(eq(currentCells.reportId, head.id)).get() as Record<string, number | null> | undefined
+  return { unit: head.unitCode, year: head.year, template: head.template, status: head.status, timeliness: head.timeliness, cells: row ?? {} }
+}
+
+function cellsRow(reportId: number, revision: number, report: Report): typeof currentCells.$inferInsert & Record<string, number | null> {
+  const row: Record<string, number | null> = { reportId, revision }
+  for (const cell of ALL_CELLS) row[cell.code] = readCell(report, cell.path) ?? null
+  return row as typeof currentCells.$inferInsert & Record<string, number | null>
+}
+
+export function createReportsRepository({ db, sqlite }: Connection, rollups: Rollups = createRollups(sqlite)) {
   const head = (unit: string, year: number) =>
     db.select().from(reports).where(and(eq(reports.unitCode, unit), eq(reports.year, year))).get()
 
@@ -118,6 +134,7 @@ export function createReportsRepository(db: Db) {
           if ((existing?.currentRevision ?? 0) !== input.expectedRevision) {
             throw new ConcurrentChangeError(input.unit, input.year)
           }
+          if (existing) rollups.apply(contributionOf(tx, existing), -1)
           const status = input.report.status
           const firstSubmittedAt = existing?.firstSubmittedAt ?? (status === 'submitted' ? input.at : null)
           const values = {
@@ -125,6 +142,7 @@ export function createReportsRepository(db: Db) {
             status,
             template: input.report.template,
             firstSubmittedAt,
+            timeliness: timelinessOf(firstSubmittedAt, input.deadline),
             acceptedAt: null,
             updatedAt: input.at
           }
@@ -164,10 +182,65 @@ export function createReportsRepository(db: Db) {
           )
           const cells = cellsRow(saved.id, input.revision, input.report)
           tx.insert(currentCells).values(cells).onConflictDoUpdate({ target: currentCells.reportId, set: cells }).run()
+          rollups.apply({ unit: saved.unitCode, year: saved.year, template: saved.template, status, timeliness: saved.timeliness, cells }, 1)
           return saved
         },
         { behavior: 'immediate' }
       )
+    },
+
+    /**
+     * Loads many reports at once (demo data, imports of past years): a head, one revision and
+     * its cells each, in one transaction, skipping units that already have a report for the
+     * year. Rollups are not touched: call rollups.rebuild() afterwards. Returns how many were added.
+     */
+    bulkInsert(
+      items: Array<{ report: Report; status: ReportStatus; firstSubmittedAt: Date | null; timeliness: Timeliness; errors: Violation[]; warnings: Violation[]; at: Date }>,
+      context: RequestContext
+    ): number {
+      return db.transaction((tx) => {
+        let added = 0
+        for (const item of items) {
+          const { report } = item
+          const head = tx
+            .insert(reports)
+            .values({
+              unitCode: report.unit,
+              year: report.year,
+              currentRevision: 1,
+              status: item.status,
+              template: report.template,
+              firstSubmittedAt: item.firstSubmittedAt,
+              timeliness: item.timeliness,
+              acceptedAt: item.status === 'accepted' ? item.at : null,
+              createdAt: item.at,
+              updatedAt: item.at
+            })
+            .onConflictDoNothing()
+            .returning({ id: reports.id })
+            .get()
+          if (!head) continue
+          tx.insert(reportRevisions)
+            .values({
+              reportId: head.id,
+              revision: 1,
+              status: report.status,
+              template: report.template,
+              body: report,
+              contentHash: contentHash(report),
+              errors: item.errors,
+              warnings: item.warnings,
+              byTokenId: context.actor?.tokenId ?? null,
+              byRole: context.actor?.role ?? null,
+              createdAt: item.at
+            })
+            .run()
+          tx.insert(currentCells).values(cellsRow(head.id, 1, report)).run()
+          added++
+        }
+        appendAudit(tx, context, { action: 'report.bulk', target: `${added} reports`, divisionCode: null, detail: { added, offered: items.length } }, new Date())
+        return added
+      })
     },
 
     /** Records a review action on the current revision and moves the head to its new state. */
@@ -194,6 +267,8 @@ export function createReportsRepository(db: Db) {
             })
             .returning()
             .get()
+          const before = tx.select().from(reports).where(eq(reports.id, input.reportId)).get()
+          if (before) rollups.apply(contributionOf(tx, before), -1)
           const updated = tx
             .update(reports)
             .set({
@@ -205,6 +280,7 @@ export function createReportsRepository(db: Db) {
             .returning()
             .get()
           if (!updated) throw new Error(`report ${input.reportId} moved past revision ${input.revision} during review`)
+          rollups.apply(contributionOf(tx, updated), 1)
           appendAudit(
             tx,
             input.context,
@@ -220,6 +296,95 @@ export function createReportsRepository(db: Db) {
         },
         { behavior: 'immediate' }
       )
+    },
+
+    /**
+     * The townships under a division (all of them for `cn`) with their report of the year, if
+     * any, by code after a keyset cursor; `state` keeps those missing, in one status, or on time
+     * or late.
+     */
+    coverage(code: string, year: number, state: string | undefined, limit: number, after?: string) {
+      const stateFilter =
+        state === undefined
+          ? undefined
+          : state === 'missing'
+            ? isNull(reports.id)
+            : state === 'late'
+              ? eq(reports.timeliness, 'late')
+              : state === 'onTime'
+                ? eq(reports.timeliness, 'on_time')
+                : eq(reports.status, state as ReportStatus)
+      const rows = db
+        .select({
+          code: divisions.code,
+          name: divisions.name,
+          districtCode: divisions.parentCode,
+          status: reports.status,
+          template: reports.template,
+          revision: reports.currentRevision,
+          firstSubmittedAt: reports.firstSubmittedAt,
+          timeliness: reports.timeliness
+        })
+        .from(divisions)
+        .leftJoin(reports, and(eq(reports.unitCode, divisions.code), eq(reports.year, year)))
+        .where(
+          and(
+            eq(divisions.level, 'township'),
+            code === NATIONAL ? undefined : underCode(divisions.code, code),
+            after ? gt(divisions.code, after) : undefined,
+            stateFilter
+          )
+        )
+        .orderBy(asc(divisions.code))
+        .limit(limit + 1)
+        .all()
+      const more = rows.length > limit
+      if (more) rows.pop()
+      return { rows, after: more ? (rows.at(-1)?.code ?? null) : null }
+    },
+
+    /**
+     * A page of reports for an export, ordered by year then unit, with the unit's and district's
+     * names, the current cells and (for NDJSON) the canonical body. Exports page through the
+     * whole set this way so that memory stays flat whatever its size.
+     */
+    exportPage(
+      filter: { year?: number | undefined; under?: string | undefined; statuses: ReportStatus[] },
+      after: { year: number; unit: string } | undefined,
+      limit: number,
+      withBody: boolean
+    ) {
+      const district = aliasedTable(divisions, 'district')
+      const rows = db
+        .select({
+          head: reports,
+          unitName: divisions.name,
+          districtCode: district.code,
+          districtName: district.name,
+          cells: currentCells,
+          body: withBody ? reportRevisions.body : sql<null>`NULL`
+        })
+        .from(reports)
+        .innerJoin(divisions, eq(divisions.code, reports.unitCode))
+        .innerJoin(district, eq(district.code, divisions.parentCode))
+        .innerJoin(currentCells, eq(currentCells.reportId, reports.id))
+        .leftJoin(
+          reportRevisions,
+          withBody ? and(eq(reportRevisions.reportId, reports.id), eq(reportRevisions.revision, reports.currentRevision)) : sql`0`
+        )
+        .where(
+          and(
+            filter.year !== undefined ? eq(reports.year, filter.year) : undefined,
+            filter.under ? underCode(reports.unitCode, filter.under) : undefined,
+            inArray(reports.status, filter.statuses),
+            after ? or(gt(reports.year, after.year), and(eq(reports.year, after.year), gt(reports.unitCode, after.unit))) : undefined
+          )
+        )
+        .orderBy(asc(reports.year), asc(reports.unitCode))
+        .limit(limit)
+        .all()
+      const last = rows.at(-1)
+      return { rows, next: rows.length === limit && last ? { year: last.head.year, unit: last.head.unitCode } : null }
     },
 
     /** Report summaries ordered by year (newest first) then unit, after a keyset cursor. */

@@ -1,0 +1,121 @@
+// Rollups: per-division sums of current cells, adjusted inside every write transaction and read
+// by aggregates. Raw prepared statements: one row has two hundred cell columns and a write
+// touches five rows, so the SQL is generated once from the template definitions.
+import type Database from 'better-sqlite3'
+import { ancestorCodes } from '../../domain/divisions.js'
+import { ALL_CELLS, TEMPLATES, type TemplateId } from '../../domain/templates.js'
+
+export type Timeliness = 'on_time' | 'late' | 'none'
+export type Status = 'draft' | 'submitted' | 'accepted' | 'returned'
+
+/** What one report adds to the rollups of every division above it. */
+export interface Contribution {
+  unit: string
+  year: number
+  template: TemplateId
+  status: Status
+  timeliness: Timeliness
+  cells: Record<string, number | null>
+}
+
+export interface RollupRow {
+  divisionCode: string
+  year: number
+  template: TemplateId
+  status: Status
+  timeliness: Timeliness
+  reportCount: number
+  incompleteCells: number
+  cells: Record<string, number>
+}
+
+const CODES = ALL_CELLS.map((c) => c.code)
+const quoted = (code: string) => `"${code}"`
+const KEYS = ['division_code', 'year', 'template', 'status', 'timeliness']
+
+/** The null cells of the report's own template (cells of the other template do not count). */
+function incompleteOf(template: TemplateId, cells: Record<string, number | null>): number {
+  let n = 0
+  for (const cell of TEMPLATES[template].cells) if (cells[cell.code] == null) n++
+  return n
+}
+
+export function createRollups(sqlite: Database.Database) {
+  const upsert = sqlite.prepare(
+    `INSERT INTO rollups (${KEYS.join(', ')}, report_count, incomplete_cells, ${CODES.map(quoted).join(', ')})
+     VALUES (${[...KEYS, 'report_count', 'incomplete_cells', ...CODES].map(() => '?').join(', ')})
+     ON CONFLICT (${KEYS.join(', ')}) DO UPDATE SET
+       report_count = report_count + excluded.report_count,
+       incomplete_cells = incomplete_cells + excluded.incomplete_cells,
+       ${CODES.map((c) => `${quoted(c)} = ${quoted(c)} + excluded.${quoted(c)}`).join(',\n       ')}`
+  )
+  // A row whose last report left holds zeros (or float residue from amounts): drop it.
+  const prune = sqlite.prepare(`DELETE FROM rollups WHERE ${KEYS.map((k) => `${k} = ?`).join(' AND ')} AND report_count = 0`)
+
+  const columns = (row: Record<string, unknown>): RollupRow => {
+    const cells: Record<string, number> = {}
+    for (const code of CODES) cells[code] = row[code] as number
+    return {
+      divisionCode: row.division_code as string,
+      year: row.year as number,
+      template: row.template as TemplateId,
+      status: row.status as Status,
+      timeliness: row.timeliness as Timeliness,
+      reportCount: row.report_count as number,
+      incompleteCells: row.incomplete_cells as number,
+      cells
+    }
+  }
+  const forDivisions = new Map<number, Database.Statement>()
+
+  return {
+    /** Adds (sign 1) or removes (sign −1) a report's contribution at every level above it. */
+    apply(contribution: Contribution, sign: 1 | -1): void {
+      const { year, template, status, timeliness, cells } = contribution
+      const values = CODES.map((code) => sign * (cells[code] ?? 0))
+      const incomplete = sign * incompleteOf(template, cells)
+      for (const division of ancestorCodes(contribution.unit)) {
+        upsert.run(division, year, template, status, timeliness, sign, incomplete, ...values)
+        if (sign < 0) prune.run(division, year, template, status, timeliness)
+      }
+    },
+
+    /** Every rollup row of these divisions in these years. */
+    read(divisions: readonly string[], fromYear: number, toYear: number): RollupRow[] {
+      let statement = forDivisions.get(divisions.length)
+      if (!statement) {
+        statement = sqlite.prepare(
+          `SELECT * FROM rollups WHERE division_code IN (${divisions.map(() => '?').join(', ')}) AND year BETWEEN ? AND ?`
+        )
+        forDivisions.set(divisions.length, statement)
+      }
+      return (statement.all(...divisions, fromYear, toYear) as Record<string, unknown>[]).map(columns)
+    },
+
+    /** Recomputes every rollup from the current cells: after a bulk load, or to check the incremental sums. */
+    rebuild(): void {
+      const incomplete = `CASE r.template ${Object.values(TEMPLATES)
+        .map((t) => `WHEN '${t.id}' THEN ${t.cells.map((c) => `(c.${quoted(c.code)} IS NULL)`).join(' + ')}`)
+        .join(' ')} END`
+      const sums = ALL_CELLS.map((cell) =>
+        cell.type === 'amount' ? `total(c.${quoted(cell.code)})` : `coalesce(sum(c.${quoted(cell.code)}), 0)`
+      ).join(', ')
+      const levels = [`'cn'`, 'substr(r.unit_code, 1, 2)', 'substr(r.unit_code, 1, 4)', 'substr(r.unit_code, 1, 6)', 'r.unit_code']
+      sqlite.transaction(() => {
+        sqlite.prepare('DELETE FROM rollups').run()
+        for (const level of levels) {
+          sqlite
+            .prepare(
+              `INSERT INTO rollups (${KEYS.join(', ')}, report_count, incomplete_cells, ${CODES.map(quoted).join(', ')})
+               SELECT ${level}, r.year, r.template, r.status, r.timeliness, count(*), sum(${incomplete}), ${sums}
+               FROM reports r JOIN current_cells c ON c.report_id = r.id
+               GROUP BY 1, 2, 3, 4, 5`
+            )
+            .run()
+        }
+      })()
+    }
+  }
+}
+
+export type Rollups = ReturnType<typeof createRollups>

@@ -1,0 +1,211 @@
+// Aggregates (one division, its children, or a series of years), coverage of the expected
+// townships, and deadlines. Sums come from rollups kept in every write transaction, so a
+// national aggregate reads a few rows rather than scanning every report.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import type { RollupRow } from '../db/repositories/rollups.js'
+import { covers } from '../domain/access.js'
+import { aggregate, coverageOf, DEFAULT_STATUSES } from '../domain/aggregate.js'
+import { NATIONAL, NATIONAL_SCOPE } from '../domain/divisions.js'
+import { isPublic, type ReportStatus } from '../domain/report.js'
+import { toBeijingIso } from '../domain/time.js'
+import { DivisionNotFound, Forbidden, validationError } from '../errors.js'
+import {
+  AggregateBody,
+  AggregateParams,
+  AggregateQuery,
+  AggregateSeries,
+  ChildAggregates,
+  CoverageList,
+  CoverageQuery,
+  DeadlineBody,
+  DeadlineParams,
+  DeadlineResult,
+  SeriesParams,
+  SeriesQuery
+} from '../schemas/aggregates.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
+
+const MAX_SPAN_YEARS = 20
+
+const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { divisions, rollups, reports, deadlines } = app.repos
+
+  /** The scope of a code, or 404 for a code the registry does not hold. */
+  function scopeOf(code: string) {
+    if (code === NATIONAL) return NATIONAL_SCOPE
+    const division = divisions.get(code)
+    if (!division) throw new DivisionNotFound(code)
+    return { code: division.code, name: division.name, level: division.level }
+  }
+
+  /** Statuses to sum; drafts and returned reports only for a token that covers the division. */
+  function statusesOf(request: FastifyRequest, code: string, status: string | undefined): ReportStatus[] {
+    if (!status) return DEFAULT_STATUSES
+    const statuses = [...new Set(status.split(','))] as ReportStatus[]
+    if (statuses.some((s) => !isPublic(s)) && !(code === NATIONAL ? request.actor?.role === 'admin' : covers(request.actor, code))) {
+      throw new Forbidden('Drafts and returned reports are summed only for a token that covers the division')
+    }
+    return statuses
+  }
+
+  const body = (rows: RollupRow[], code: string, statuses: ReportStatus[]) =>
+    aggregate(rows, divisions.townshipsUnder(code), statuses)
+
+  app.get(
+    '/aggregates/:code/:year',
+    {
+      schema: {
+        tags: ['aggregates'],
+        summary: 'Every cell summed over the reports of the townships under a division (or cn)',
+        description:
+          'With coverage (never read a missing report as zero), templates, indicators and incomplete cells. ' +
+          'groupBy=child gives the same for every child division, those without reports included.',
+        params: AggregateParams,
+        querystring: AggregateQuery,
+        response: { 200: { anyOf: [AggregateBody, ChildAggregates] } }
+      }
+    },
+    async (request) => {
+      const { code, year } = request.params
+      const scope = scopeOf(code)
+      const statuses = statusesOf(request, code, request.query.status)
+      if (request.query.groupBy !== 'child') {
+        const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, statuses)
+        return { scope, year, statuses, ...sums }
+      }
+      const children = divisions.allChildren(code)
+      const rows = children.length > 0 ? rollups.read(children.map((c) => c.code), year, year) : []
+      return {
+        scope,
+        year,
+        statuses,
+        items: children.map((child) => {
+          const { statuses: _, ...sums } = body(
+            rows.filter((r) => r.divisionCode === child.code),
+            child.code,
+            statuses
+          )
+          return { scope: { code: child.code, name: child.name, level: child.level }, ...sums }
+        })
+      }
+    }
+  )
+
+  app.get(
+    '/aggregates/:code',
+    {
+      schema: {
+        tags: ['aggregates'],
+        summary: 'The aggregate of a division for each year from `from` to `to`',
+        params: SeriesParams,
+        querystring: SeriesQuery,
+        response: { 200: AggregateSeries }
+      }
+    },
+    async (request) => {
+      const { code } = request.params
+      const { from, to } = request.query
+      if (from > to) throw validationError([{ in: 'query', pointer: '/from', message: `must not be after to (${to})` }])
+      if (to - from + 1 > MAX_SPAN_YEARS) {
+        throw validationError([{ in: 'query', pointer: '/to', message: `the span may cover at most ${MAX_SPAN_YEARS} years` }])
+      }
+      const scope = scopeOf(code)
+      const statuses = statusesOf(request, code, request.query.status)
+      const rows = rollups.read([code], from, to)
+      const items = []
+      for (let year = from; year <= to; year++) {
+        const { statuses: _, ...sums } = body(rows.filter((r) => r.year === year), code, statuses)
+        items.push({ year, ...sums })
+      }
+      return { scope, statuses, items }
+    }
+  )
+
+  app.get(
+    '/coverage/:code/:year',
+    {
+      schema: {
+        tags: ['aggregates'],
+        summary: 'Every township expected to report, with its state, first submission and on-time flag',
+        params: AggregateParams,
+        querystring: CoverageQuery,
+        response: { 200: CoverageList }
+      }
+    },
+    async (request) => {
+      const { code, year } = request.params
+      const { state, limit, cursor } = request.query
+      const scope = scopeOf(code)
+      const page = reports.coverage(code, year, state, limit, cursor ? decodeCursor(cursor, ['string'] as const)[0] : undefined)
+      const overrides = deadlines.overrides(year)
+      const fallback = deadlines.effective('000000', year).date
+      return {
+        scope,
+        year,
+        counts: coverageOf(rollups.read([code], year, year), divisions.townshipsUnder(code)),
+        items: page.rows.map((row) => ({
+          code: row.code,
+          name: row.name,
+          districtCode: row.districtCode ?? '',
+          state: row.status ?? ('missing' as const),
+          template: row.template,
+          revision: row.revision,
+          submittedAt: row.firstSubmittedAt ? toBeijingIso(row.firstSubmittedAt) : null,
+          onTime: row.timeliness === 'on_time' ? true : row.timeliness === 'late' ? false : null,
+          deadline: overrides.get(row.districtCode ?? '') ?? fallback
+        })),
+        nextCursor: page.after ? encodeCursor([page.after]) : null
+      }
+    }
+  )
+
+  app.get(
+    '/deadlines/:code/:year',
+    {
+      schema: {
+        tags: ['aggregates'],
+        summary: 'The deadline in force for a district and year',
+        params: DeadlineParams,
+        response: { 200: DeadlineResult }
+      }
+    },
+    async (request) => {
+      const { code, year } = request.params
+      if (divisions.get(code)?.level !== 'district') throw new DivisionNotFound(code)
+      const deadline = deadlines.effective(code, year)
+      return { code, year, date: deadline.date, source: deadline.source, setAt: deadline.setAt ? toBeijingIso(deadline.setAt) : null }
+    }
+  )
+
+  app.put(
+    '/deadlines/:code/:year',
+    {
+      config: { access: { roles: ['district', 'admin'], scope: (request) => (request.params as { code: string }).code } },
+      bodyLimit: 1024,
+      schema: {
+        tags: ['aggregates'],
+        summary: 'Set a district’s deadline for a report year',
+        description:
+          'Applies to every township under the district; the on-time flag of every report already submitted is judged again. ' +
+          'The default is 31 January of year + 1; the whole deadline day counts, Beijing time.',
+        params: DeadlineParams,
+        body: DeadlineBody,
+        response: { 200: DeadlineResult }
+      }
+    },
+    async (request) => {
+      const { code, year } = request.params
+      if (divisions.get(code)?.level !== 'district') throw new DivisionNotFound(code)
+      const { date } = request.body
+      if (date < `${year + 1}-01-01`) {
+        throw validationError([{ in: 'body', pointer: '/date', message: `must be after the report year (from ${year + 1}-01-01)` }])
+      }
+      const at = app.now()
+      const { changed } = deadlines.set(code, year, date, request.requestContext(), at)
+      return { code, year, date, source: 'district' as const, setAt: toBeijingIso(at), changed }
+    }
+  )
+}
+
+export default aggregateRoutes

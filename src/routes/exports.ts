@@ -1,0 +1,182 @@
+// Bulk exports of submitted and accepted reports: cells.csv (long), reports.csv (wide) and
+// reports.ndjson. Streamed page by page from the database, yielding to other requests between
+// pages, so that an export of the whole country neither fills memory nor stalls the service.
+import { Readable } from 'node:stream'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { stringify } from 'csv-stringify'
+import { Type } from 'typebox'
+import type { ReportsRepository } from '../db/repositories/reports.js'
+import { DEFAULT_STATUSES } from '../domain/aggregate.js'
+import type { ReportStatus } from '../domain/report.js'
+import { ALL_CELLS, TEMPLATES } from '../domain/templates.js'
+import { toBeijingIso } from '../domain/time.js'
+import { DivisionCode } from '../schemas/common.js'
+
+const PAGE = 500
+
+const ExportQuery = Type.Object(
+  {
+    year: Type.Optional(Type.Integer({ minimum: 2019, maximum: 9999, errorMessage: 'must be a year from 2019' })),
+    under: Type.Optional({ ...DivisionCode, description: 'Only the townships under this division' }),
+    status: Type.Optional(
+      Type.Enum(['submitted', 'accepted'], { description: 'Default: both (exports hold public reports only)', errorMessage: 'must be submitted or accepted' })
+    )
+  },
+  { additionalProperties: false }
+)
+const WideQuery = Type.Object(
+  {
+    ...ExportQuery.properties,
+    labels: Type.Optional(Type.Enum(['code', 'zh'], { description: 'Column headers: cell codes (default) or Chinese labels' }))
+  },
+  { additionalProperties: false }
+)
+
+type Filter = { year?: number | undefined; under?: string | undefined; status?: 'submitted' | 'accepted' | undefined }
+type Row = ReturnType<ReportsRepository['exportPage']>['rows'][number]
+
+/** Every report of the filter, a page at a time, with a turn of the event loop between pages. */
+async function* pages(reports: ReportsRepository, filter: Filter, withBody: boolean): AsyncGenerator<Row[]> {
+  const statuses: ReportStatus[] = filter.status ? [filter.status] : DEFAULT_STATUSES
+  let after: { year: number; unit: string } | undefined
+  for (;;) {
+    const page = reports.exportPage({ year: filter.year, under: filter.under, statuses }, after, PAGE, withBody)
+    if (page.rows.length > 0) yield page.rows
+    if (!page.next) return
+    after = page.next
+    await nextTurn()
+  }
+}
+
+const IDENTITY = [
+  ['unit', '单位代码'],
+  ['unitName', '单位名称'],
+  ['districtCode', '所属区县代码'],
+  ['districtName', '所属区县'],
+  ['year', '年度'],
+  ['template', '报告格式'],
+  ['status', '状态'],
+  ['revision', '版本'],
+  ['submittedAt', '首次提交时间'],
+  ['onTime', '是否按时']
+] as const
+
+function identity(row: Row) {
+  const { head } = row
+  return {
+    unit: head.unitCode,
+    unitName: row.unitName,
+    districtCode: row.districtCode,
+    districtName: row.districtName,
+    year: head.year,
+    template: head.template,
+    status: head.status,
+    revision: head.currentRevision,
+    submittedAt: head.firstSubmittedAt ? toBeijingIso(head.firstSubmittedAt) : '',
+    onTime: head.timeliness === 'none' ? '' : head.timeliness === 'on_time'
+  }
+}
+
+function sendStream(reply: FastifyReply, contentType: string, name: string, stream: NodeJS.ReadableStream) {
+  return reply.type(contentType).header('content-disposition', `attachment; filename="${name}"`).send(stream)
+}
+
+function sendCsv(reply: FastifyReply, name: string, columns: { key: string; header: string }[], records: AsyncIterable<Record<string, unknown>>) {
+  // RFC 4180 with CRLF, UTF-8 with a BOM so that Excel and WPS read the Chinese correctly.
+  const csv = stringify({ header: true, columns, bom: true, record_delimiter: 'windows', cast: { boolean: (b) => (b ? 'true' : 'false') } })
+  return sendStream(reply, 'text/csv; charset=utf-8', name, Readable.from(records).pipe(csv))
+}
+
+const csvResponse = { 200: Type.String({ description: 'CSV (RFC 4180, UTF-8 with BOM), streamed' }) }
+
+const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { reports } = app.repos
+
+  app.get(
+    '/exports/cells.csv',
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'Long CSV: one row per cell of every report (unit, district, year, template, status, revision, cell, label, value)',
+        querystring: ExportQuery,
+        produces: ['text/csv'],
+        response: csvResponse
+      }
+    },
+    async (request, reply) => {
+      const columns = [...IDENTITY.slice(0, 8).map(([key]) => ({ key, header: key })), { key: 'cell', header: 'cell' }, { key: 'label', header: 'label' }, { key: 'value', header: 'value' }]
+      async function* records() {
+        for await (const rows of pages(reports, request.query, false)) {
+          for (const row of rows) {
+            const base = identity(row)
+            const cells = row.cells as unknown as Record<string, number | null>
+            for (const cell of TEMPLATES[row.head.template].cells) {
+              yield { ...base, cell: cell.code, label: cell.zh, value: cells[cell.code] ?? '' }
+            }
+          }
+        }
+      }
+      return sendCsv(reply, 'cells.csv', columns, records())
+    }
+  )
+
+  app.get(
+    '/exports/reports.csv',
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'Wide CSV: one row per report, one column per cell code of either template',
+        querystring: WideQuery,
+        produces: ['text/csv'],
+        response: csvResponse
+      }
+    },
+    async (request, reply) => {
+      const zh = request.query.labels === 'zh'
+      const columns = [
+        ...IDENTITY.map(([key, label]) => ({ key, header: zh ? label : key })),
+        ...ALL_CELLS.map((cell) => ({ key: cell.code, header: zh ? cell.zh : cell.code }))
+      ]
+      async function* records() {
+        for await (const rows of pages(reports, request.query, false)) {
+          for (const row of rows) {
+            const cells = row.cells as unknown as Record<string, number | null>
+            const record: Record<string, unknown> = identity(row)
+            for (const cell of ALL_CELLS) record[cell.code] = cells[cell.code] ?? ''
+            yield record
+          }
+        }
+      }
+      return sendCsv(reply, 'reports.csv', columns, records())
+    }
+  )
+
+  app.get(
+    '/exports/reports.ndjson',
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'One canonical report per line (NDJSON), with its revision and status',
+        querystring: ExportQuery,
+        produces: ['application/x-ndjson'],
+        response: { 200: Type.String({ description: 'Newline-delimited JSON, streamed' }) }
+      }
+    },
+    async (request, reply) => {
+      async function* lines() {
+        for await (const rows of pages(reports, request.query, true)) {
+          let chunk = ''
+          for (const row of rows) {
+            chunk += JSON.stringify({ ...(row.body as object), status: row.head.status, revision: row.head.currentRevision }) + '\n'
+          }
+          yield chunk
+        }
+      }
+      return sendStream(reply, 'application/x-ndjson; charset=utf-8', 'reports.ndjson', Readable.from(lines()))
+    }
+  )
+}
+
+export default exportRoutes

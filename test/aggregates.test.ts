@@ -1,0 +1,353 @@
+// Aggregates, coverage, deadlines and exports: sums checked against sums computed here from
+// the submitted reports themselves, the deadline boundary, and CSV read back.
+import { parse } from 'csv-parse/sync'
+import type { FastifyInstance } from 'fastify'
+import t from 'tap'
+import { cellValues, type Report } from '../src/domain/report.js'
+import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
+import { ALL_CELLS, TEMPLATES } from '../src/domain/templates.js'
+import { asAdmin, build, clock, fengshi } from './helper.js'
+
+const DISTRICT = '350803'
+const put = (app: FastifyInstance, report: Report | (Omit<Report, 'status'> & { status: string })) =>
+  app.inject({ method: 'PUT', url: `/v1/reports/${report.unit}/${report.year}`, payload: report as object, headers: asAdmin(app) })
+
+/** The value at a dotted path of an aggregate body. */
+function at(body: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | null)?.[key], body)
+}
+
+/** Sums computed from the reports themselves, as the district office would add them up by hand. */
+function expectedSums(reports: Report[]) {
+  const sums = new Map<string, number>()
+  for (const report of reports) {
+    for (const { cell, value } of cellValues(report)) {
+      const key = cell.table === 'proactive' ? `${report.template}:${cell.code}` : cell.code
+      sums.set(key, (sums.get(key) ?? 0) + (value ?? 0))
+    }
+  }
+  return sums
+}
+
+/** Twelve townships of 永定区 with reports for 2021: nine gb2021, three still on gb2019, the last two drafts. */
+function district2021(): { submitted: Report[]; drafts: Report[] } {
+  const units = ['350803001', '350803101', '350803102', '350803103', '350803104', '350803105', '350803106', '350803107', '350803108', '350803109', '350803110', '350803111']
+  const reports = units.map((unit, i) =>
+    sampleReport({ unit, year: 2021, template: i % 4 === 3 ? 'gb2019' : 'gb2021', random: seededRandom(100 + i), scale: 5 + i, status: i >= 10 ? 'draft' : 'submitted' })
+  )
+  return { submitted: reports.filter((r) => r.status === 'submitted'), drafts: reports.filter((r) => r.status === 'draft') }
+}
+
+t.test('a district aggregate equals the sums of its submitted reports', async (t) => {
+  const time = clock('2022-01-20T02:00:00Z')
+  const { app } = await build(t, { now: time.now })
+  const { submitted, drafts } = district2021()
+  for (const report of [...submitted, ...drafts]) t.ok((await put(app, report)).statusCode < 300)
+
+  const response = await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021` })
+  t.equal(response.statusCode, 200)
+  const body = response.json()
+  t.same(body.scope, { code: DISTRICT, name: '永定区', level: 'district' })
+  t.same(body.statuses, ['submitted', 'accepted'])
+  t.same(body.coverage, { expected: 24, submitted: 10, accepted: 0, onTime: 10, late: 0, missing: 14 })
+  t.same(body.templates, { gb2019: 2, gb2021: 8 })
+  t.equal(body.incompleteCells, 0)
+
+  const expected = expectedSums(submitted)
+  let checked = 0
+  for (const cell of ALL_CELLS) {
+    if (cell.table === 'proactive') {
+      for (const id of ['gb2019', 'gb2021'] as const) {
+        if (!TEMPLATES[id].cells.some((c) => c.code === cell.code)) continue
+        const got = at(body.proactive[id], cell.code.slice('proactive.'.length))
+        t.equal(got, cell.additive ? (expected.get(`${id}:${cell.code}`) ?? 0) : null, `${id} ${cell.code}`)
+        checked++
+      }
+    } else {
+      const path = cell.code.replace(/^requests\.outcomes\.other\.(naturalPerson|commercial|research|nonprofit|legalService|otherOrg|total)$/, 'requests.outcomes.other.unclassified.$1')
+      t.equal(at(body, path), expected.get(cell.code) ?? 0, cell.code)
+      checked++
+    }
+  }
+  t.ok(checked > ALL_CELLS.length, `${checked} cells checked`)
+  t.ok((at(body, 'requests.outcomes.other.unclassified.total') as number) > 0, 'gb2019 （六） is kept apart')
+  t.ok((at(body, 'requests.outcomes.other.overdueFee.total') as number) > 0)
+
+  const total = expected.get('requests.outcomes.total.total')!
+  t.equal(body.indicators.disclosureRate, Math.round(((expected.get('requests.outcomes.granted.total')! + expected.get('requests.outcomes.partiallyGranted.total')!) / total) * 1e6) / 1e6)
+  t.equal(
+    body.indicators.backlogRate,
+    Math.round((expected.get('requests.carriedForward.total')! / (expected.get('requests.received.total')! + expected.get('requests.carriedOver.total')!)) * 1e6) / 1e6
+  )
+
+  t.test('the same sums at every level above, and for the whole country', async (t) => {
+    for (const code of ['3508', '35', 'cn']) {
+      const above = (await app.inject({ url: `/v1/aggregates/${code}/2021` })).json()
+      t.same(above.requests, body.requests, code)
+      t.same(above.proactive, body.proactive, code)
+      t.equal(above.coverage.submitted, 10)
+    }
+    t.equal((await app.inject({ url: '/v1/aggregates/cn/2021' })).json().coverage.expected, 41352)
+  })
+
+  t.test('a township’s aggregate is its own report', async (t) => {
+    const own = (await app.inject({ url: `/v1/aggregates/${submitted[0]!.unit}/2021` })).json()
+    t.same(own.coverage, { expected: 1, submitted: 1, accepted: 0, onTime: 1, late: 0, missing: 0 })
+    t.equal(own.requests.received.total, (submitted[0]!.requests.received as Record<string, number>).total)
+  })
+
+  t.test('groupBy=child lists every township, those without reports too', async (t) => {
+    const grouped = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?groupBy=child` })).json()
+    t.equal(grouped.items.length, 24)
+    const bySum = grouped.items.reduce((n: number, item: { requests: { received: { total: number } } }) => n + item.requests.received.total, 0)
+    t.equal(bySum, body.requests.received.total)
+    const empty = grouped.items.find((item: { scope: { code: string } }) => item.scope.code === '350803201')
+    t.same(empty.coverage, { expected: 1, submitted: 0, accepted: 0, onTime: 0, late: 0, missing: 1 })
+    t.same(empty.templates, { gb2019: 0, gb2021: 0 })
+    t.same(empty.proactive, { gb2019: null, gb2021: null })
+    const provinces = (await app.inject({ url: '/v1/aggregates/cn/2021?groupBy=child' })).json()
+    t.equal(provinces.items.length, 31)
+    t.equal(provinces.items.find((p: { scope: { code: string } }) => p.scope.code === '35').coverage.submitted, 10)
+  })
+
+  t.test('status filter: drafts only for a token that covers the division', async (t) => {
+    const anonymous = await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?status=draft` })
+    t.equal(anonymous.statusCode, 403)
+    const drafts2 = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?status=draft`, headers: asAdmin(app) })).json()
+    t.same(drafts2.templates, { gb2019: 1, gb2021: 1 })
+    t.equal(drafts2.requests.received.total, expectedSums(drafts).get('requests.received.total'))
+    const onlySubmitted = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?status=submitted` })).json()
+    t.same(onlySubmitted.statuses, ['submitted'])
+    t.equal(onlySubmitted.requests.received.total, body.requests.received.total)
+  })
+
+  t.test('fresh on read: acceptance, amendment and a new report show at once', async (t) => {
+    const first = submitted[0]!
+    await app.inject({ method: 'POST', url: `/v1/reports/${first.unit}/2021/review`, headers: asAdmin(app), payload: { action: 'accept' } })
+    t.equal((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021` })).json().coverage.accepted, 1)
+    const amended = structuredClone(first)
+    ;(amended.appeals.reconsideration as Record<string, number>).upheld! += 5
+    ;(amended.appeals.reconsideration as Record<string, number>).total! += 5
+    t.equal((await put(app, { ...amended, amendmentReason: '补报' } as Report)).statusCode, 200)
+    const after = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021` })).json()
+    t.equal(after.appeals.reconsideration.upheld, body.appeals.reconsideration.upheld + 5)
+    t.equal(after.coverage.accepted, 0, 'the amendment is submitted again')
+  })
+
+  t.test('the incremental rollups equal a rebuild from scratch', async (t) => {
+    const before = (await app.inject({ url: `/v1/aggregates/cn/2021?groupBy=child` })).json()
+    app.repos.rollups.rebuild()
+    const after = (await app.inject({ url: `/v1/aggregates/cn/2021?groupBy=child` })).json()
+    t.same(after, before)
+    const district = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?groupBy=child` })).json()
+    t.equal(district.items.length, 24)
+  })
+})
+
+t.test('indicators with zero denominators are null', async (t) => {
+  const { app } = await build(t)
+  await put(app, fengshi())
+  const body = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2020` })).json()
+  t.same(body.indicators, { disclosureRate: null, reconsiderationCorrectionRate: null, litigationCorrectionRate: null, backlogRate: null })
+  t.equal(body.proactive.gb2019.procurement.projects, 1)
+  t.equal(body.proactive.gb2019.procurement.amount, null, 'amounts without a unit are not summed')
+  const empty = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2019` })).json()
+  t.same(empty.coverage, { expected: 24, submitted: 0, accepted: 0, onTime: 0, late: 0, missing: 24 })
+  t.equal(empty.requests.received.total, 0)
+  t.equal(empty.indicators.disclosureRate, null)
+})
+
+t.test('null cells are counted as incomplete, not as zero reports', async (t) => {
+  const { app } = await build(t)
+  const report = structuredClone(fengshi())
+  ;(report.appeals.reconsideration as Record<string, number | null>).pending = null
+  ;(report.proactive.fees as Record<string, number | null>).change = null
+  await put(app, report)
+  t.equal((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2020` })).json().incompleteCells, 2)
+})
+
+t.test('deadlines and coverage', async (t) => {
+  const time = clock('2022-01-31T15:59:59Z') // 23:59:59 on 31 January 2022, Beijing time
+  const { app } = await build(t, { now: time.now })
+  const report = (unit: string) => sampleReport({ unit, year: 2021, template: 'gb2021', random: seededRandom(Number(unit.slice(-3))) })
+  await put(app, report('350803101'))
+  time.set('2022-01-31T16:00:00Z') // one second later
+  await put(app, report('350803102'))
+  await put(app, { ...report('350803103'), status: 'draft' })
+  await put(app, report('350802001')) // another district
+
+  t.test('23:59:59 on 31 January is on time, one second later is late', async (t) => {
+    const counts = (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021` })).json().counts
+    t.same(counts, { expected: 24, submitted: 2, accepted: 0, onTime: 1, late: 1, missing: 22 })
+  })
+
+  t.test('every township is listed with its state, paged', async (t) => {
+    const all = (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?limit=100` })).json()
+    t.equal(all.items.length, 24)
+    t.equal(all.nextCursor, null)
+    const byCode = Object.fromEntries(all.items.map((i: { code: string }) => [i.code, i]))
+    t.match(byCode['350803101'], { state: 'submitted', onTime: true, revision: 1, template: 'gb2021', submittedAt: '2022-01-31T23:59:59.000+08:00', deadline: '2022-01-31' })
+    t.match(byCode['350803102'], { state: 'submitted', onTime: false })
+    t.match(byCode['350803103'], { state: 'draft', onTime: null, submittedAt: null })
+    t.match(byCode['350803001'], { state: 'missing', revision: null, template: null, name: '凤城街道', districtCode: DISTRICT })
+    const pages: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: { items: Array<{ code: string }>; nextCursor: string | null } = (
+        await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?limit=10${cursor ? `&cursor=${cursor}` : ''}` })
+      ).json()
+      pages.push(...page.items.map((i) => i.code))
+      cursor = page.nextCursor
+    } while (cursor)
+    t.same(pages, all.items.map((i: { code: string }) => i.code))
+    const states = async (state: string) =>
+      (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?state=${state}&limit=100` })).json().items.map((i: { code: string }) => i.code)
+    t.same(await states('late'), ['350803102'])
+    t.same(await states('onTime'), ['350803101'])
+    t.same(await states('draft'), ['350803103'])
+    t.equal((await states('missing')).length, 21)
+    const city = (await app.inject({ url: '/v1/coverage/3508/2021?state=submitted' })).json()
+    t.same(city.items.map((i: { code: string }) => i.code), ['350802001', '350803101', '350803102'])
+  })
+
+  t.test('a district deadline re-judges its reports, and only its own', async (t) => {
+    const district = { authorization: asAdmin(app).authorization }
+    const set = await app.inject({ method: 'PUT', url: `/v1/deadlines/${DISTRICT}/2021`, headers: district, payload: { date: '2022-02-15' } })
+    t.equal(set.statusCode, 200)
+    t.match(set.json(), { code: DISTRICT, year: 2021, date: '2022-02-15', source: 'district', changed: 1 })
+    t.same((await app.inject({ url: `/v1/coverage/${DISTRICT}/2021` })).json().counts.late, 0)
+    t.same((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021` })).json().coverage.onTime, 2)
+    t.match((await app.inject({ url: `/v1/deadlines/${DISTRICT}/2021` })).json(), { date: '2022-02-15', source: 'district' })
+    t.match((await app.inject({ url: '/v1/deadlines/350802/2021' })).json(), { date: '2022-01-31', source: 'default' })
+    const items = (await app.inject({ url: `/v1/coverage/3508/2021?state=submitted` })).json().items
+    t.same(items.map((i: { deadline: string }) => i.deadline), ['2022-01-31', '2022-02-15', '2022-02-15'])
+    const audit = (await app.inject({ url: '/v1/audit?action=deadline.set', headers: asAdmin(app) })).json()
+    t.match(audit.items[0], { target: `${DISTRICT}/2021`, detail: { date: '2022-02-15', previous: '2022-01-31', changed: 1 } })
+    t.same(
+      (await app.inject({ url: '/v1/aggregates/cn/2021' })).json().coverage,
+      { expected: 41352, submitted: 3, accepted: 0, onTime: 2, late: 1, missing: 41349 },
+      '350802001 is still judged by the default deadline'
+    )
+    const rebuilt = (await app.inject({ url: `/v1/aggregates/cn/2021?groupBy=child` })).json()
+    app.repos.rollups.rebuild()
+    t.same((await app.inject({ url: `/v1/aggregates/cn/2021?groupBy=child` })).json(), rebuilt, 'rollups agree with a rebuild')
+    const back = await app.inject({ method: 'PUT', url: `/v1/deadlines/${DISTRICT}/2021`, headers: district, payload: { date: '2022-01-31' } })
+    t.equal(back.json().changed, 1)
+  })
+
+  t.test('bad deadlines', async (t) => {
+    const admin = asAdmin(app)
+    const cases: Array<[string, object, number, string | null]> = [
+      [`/v1/deadlines/${DISTRICT}/2021`, { date: '2022-02-30' }, 400, '/date'],
+      [`/v1/deadlines/${DISTRICT}/2021`, { date: '15/02/2022' }, 400, '/date'],
+      [`/v1/deadlines/${DISTRICT}/2021`, { date: '2021-12-31' }, 400, '/date'],
+      [`/v1/deadlines/${DISTRICT}/2021`, {}, 400, '/date'],
+      ['/v1/deadlines/3508/2021', { date: '2022-02-15' }, 400, '/code'],
+      ['/v1/deadlines/350899/2021', { date: '2022-02-15' }, 404, null]
+    ]
+    for (const [url, payload, status, pointer] of cases) {
+      const response = await app.inject({ method: 'PUT', url, headers: admin, payload })
+      t.equal(response.statusCode, status, `${url} ${JSON.stringify(payload)}`)
+      if (pointer) t.ok(response.json().errors.some((e: { pointer: string }) => e.pointer === pointer), pointer)
+    }
+    const unit = await app.inject({ method: 'PUT', url: `/v1/deadlines/${DISTRICT}/2021`, payload: { date: '2022-02-15' } })
+    t.equal(unit.statusCode, 401)
+  })
+})
+
+t.test('series and bad aggregate requests', async (t) => {
+  const { app } = await build(t)
+  await put(app, fengshi())
+  await put(app, sampleReport({ unit: '350803109', year: 2021, template: 'gb2021', random: seededRandom(9), previous: fengshi() }))
+  const series = (await app.inject({ url: `/v1/aggregates/${DISTRICT}?from=2019&to=2022` })).json()
+  t.same(series.items.map((i: { year: number; coverage: { submitted: number } }) => [i.year, i.coverage.submitted]), [
+    [2019, 0],
+    [2020, 1],
+    [2021, 1],
+    [2022, 0]
+  ])
+  t.same(series.items[1].templates, { gb2019: 1, gb2021: 0 })
+
+  const bad: Array<[string, number, string | null]> = [
+    [`/v1/aggregates/${DISTRICT}?from=2022&to=2020`, 400, '/from'],
+    [`/v1/aggregates/${DISTRICT}?from=2019&to=2039`, 400, '/to'],
+    [`/v1/aggregates/${DISTRICT}?from=2019`, 400, '/to'],
+    [`/v1/aggregates/${DISTRICT}/2021?status=lost`, 400, '/status'],
+    [`/v1/aggregates/${DISTRICT}/2021?status=submitted,,accepted`, 400, '/status'],
+    [`/v1/aggregates/${DISTRICT}/2021?groupBy=parent`, 400, '/groupBy'],
+    [`/v1/aggregates/${DISTRICT}/2021?extra=1`, 400, '/extra'],
+    [`/v1/aggregates/${DISTRICT}/2018`, 400, '/year'],
+    ['/v1/aggregates/zz/2021', 400, '/code'],
+    ['/v1/aggregates/350899/2021', 404, null],
+    ['/v1/coverage/350899/2021', 404, null],
+    [`/v1/coverage/${DISTRICT}/2021?state=lost`, 400, '/state']
+  ]
+  for (const [url, status, pointer] of bad) {
+    const response = await app.inject({ url })
+    t.equal(response.statusCode, status, url)
+    if (pointer) t.ok(response.json().errors?.some((e: { pointer: string }) => e.pointer === pointer), `${url} names ${pointer}`)
+  }
+})
+
+t.test('exports read back to the stored cells', async (t) => {
+  const { app } = await build(t)
+  const { submitted, drafts } = district2021()
+  for (const report of [...submitted, ...drafts, fengshi()]) await put(app, report)
+  const stored = [...submitted].sort((a, b) => a.unit.localeCompare(b.unit))
+
+  t.test('cells.csv: one row per cell, UTF-8 with BOM, CRLF', async (t) => {
+    const response = await app.inject({ url: '/v1/exports/cells.csv?year=2021' })
+    t.equal(response.statusCode, 200)
+    t.match(response.headers['content-type'], /^text\/csv; charset=utf-8/)
+    t.match(response.headers['content-disposition'], /cells\.csv/)
+    t.equal(response.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'starts with a BOM')
+    t.match(response.body, /\r\n/)
+    const rows = parse(response.body, { bom: true, columns: true }) as Record<string, string>[]
+    t.equal(rows.length, stored.reduce((n, r) => n + TEMPLATES[r.template].cells.length, 0), 'drafts are not exported')
+    for (const report of stored) {
+      for (const { cell, value } of cellValues(report)) {
+        const row = rows.find((r) => r.unit === report.unit && r.cell === cell.code)
+        if (!row) {
+          t.fail(`${report.unit} ${cell.code} missing`)
+          continue
+        }
+        if (Number(row.value) !== value) t.fail(`${report.unit} ${cell.code}: ${row.value} ≠ ${value}`)
+      }
+    }
+    const one = rows.find((r) => r.unit === '350803001' && r.cell === 'requests.received.total')!
+    t.match(one, { unitName: '凤城街道', districtCode: DISTRICT, districtName: '永定区', year: '2021', template: 'gb2021', status: 'submitted', revision: '1' })
+    t.equal(one.label, '一、本年新收政府信息公开申请数量 · 总计')
+  })
+
+  t.test('reports.csv: one row per report, one column per cell, Chinese headers on request', async (t) => {
+    const response = await app.inject({ url: '/v1/exports/reports.csv?under=350803&year=2021' })
+    const rows = parse(response.body, { bom: true, columns: true }) as Record<string, string>[]
+    t.same(rows.map((r) => r.unit), stored.map((r) => r.unit))
+    for (const [i, report] of stored.entries()) {
+      for (const { cell, value } of cellValues(report)) t.equal(Number(rows[i]![cell.code]), value, `${report.unit} ${cell.code}`)
+    }
+    const gb2019 = rows.find((r) => r.template === 'gb2019')!
+    t.equal(gb2019['proactive.fees.amount'], '', 'cells of the other template are empty')
+    const zh = await app.inject({ url: '/v1/exports/reports.csv?year=2021&labels=zh' })
+    const header = (parse(zh.body, { bom: true, to: 1 }) as string[][])[0]!
+    t.equal(header[0], '单位代码')
+    t.ok(header.includes('三、本年度办理结果 （三）不予公开 1.属于国家秘密 · 自然人'))
+    t.equal(header.length, 10 + ALL_CELLS.length)
+  })
+
+  t.test('reports.ndjson: one canonical report per line', async (t) => {
+    const response = await app.inject({ url: '/v1/exports/reports.ndjson?status=submitted' })
+    t.match(response.headers['content-type'], /application\/x-ndjson/)
+    const lines = response.body.trim().split('\n').map((l) => JSON.parse(l))
+    t.equal(lines.length, stored.length + 1, 'both years')
+    t.same(lines[0].meta, fengshi().meta, '2020 first')
+    t.same(lines[0].requests, fengshi().requests)
+    t.equal(lines[1].revision, 1)
+    t.equal((await app.inject({ url: '/v1/exports/reports.ndjson?status=draft' })).statusCode, 400, 'drafts are never exported')
+  })
+
+  t.test('an empty export is a header only', async (t) => {
+    const response = await app.inject({ url: '/v1/exports/reports.csv?year=2019' })
+    t.equal(parse(response.body, { bom: true }).length, 1)
+  })
+})
