@@ -1,7 +1,214 @@
-// npm run bench: every benchmark of the project, printed as tables. HTTP cases run against a
-// real listening server with autocannon and are reported as a ratio to a bare Fastify route
-// measured in the same run.
+// npm run bench: every benchmark of the project. HTTP cases run against real listening servers
+// (the service, and a bare Fastify server as the yardstick) started as child processes on
+// loopback, with autocannon in this process; every figure is printed as a ratio to the bare
+// route measured in the same run. Each load is bounded in time.
+//
+// The national database (every township, one year of demo reports) is generated once into
+// bench/.data and copied for each run, so that writes never leak from one run into the next.
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
+import { ALL_CELLS } from '../src/domain/templates.js'
+import { load, ratio, rssMb, startServer, type Server } from './harness.js'
 import { validationBenchmarks } from './validation.js'
 
-console.log('\nValidation of one full report (pure computation, one core)')
-console.table(validationBenchmarks())
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+/** `npm run bench -- reads puts` runs only those sections (validation, export, reads, puts). */
+const sections = process.argv.slice(2)
+const wants = (section: string) => sections.length === 0 || sections.includes(section)
+const DATA = new URL('.data/', import.meta.url).pathname
+const NATIONAL = join(DATA, 'national-2021.sqlite')
+const RUN = join(DATA, 'run.sqlite')
+const YEAR = 2021
+const DISTRICT = '350803'
+
+const npm = (args: string[], env: Record<string, string>) =>
+  execFileSync('npm', ['run', '-s', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' })
+
+function prepareDatabase(): void {
+  mkdirSync(DATA, { recursive: true })
+  if (!existsSync(NATIONAL)) {
+    console.log('generating the national demo database (once)…')
+    console.log(npm(['seed:demo', '--', '--years', String(YEAR), '--scale', 'national'], { DATABASE_PATH: NATIONAL }).trim())
+  }
+  for (const suffix of ['', '-wal', '-shm']) rmSync(RUN + suffix, { force: true })
+  copyFileSync(NATIONAL, RUN)
+}
+
+/** The hand-written baseline: SUM of every cell over the year's submitted reports, straight from SQLite. */
+function handWrittenSum(): { medianMs: number; reports: number } {
+  const db = new Database(RUN, { readonly: true })
+  const statement = db.prepare(
+    `SELECT count(*) AS n, ${ALL_CELLS.map((c) => `sum(c."${c.code}")`).join(', ')}
+     FROM reports r JOIN current_cells c ON c.report_id = r.id
+     WHERE r.year = ? AND r.status IN ('submitted', 'accepted')`
+  )
+  const times: number[] = []
+  let reports = 0
+  for (let i = 0; i < 15; i++) {
+    const start = performance.now()
+    reports = (statement.get(YEAR) as { n: number }).n
+    times.push(performance.now() - start)
+  }
+  db.close()
+  times.sort((a, b) => a - b)
+  return { medianMs: Number(times[Math.floor(times.length / 2)]!.toFixed(2)), reports }
+}
+
+const rows: Array<Record<string, string | number>> = []
+const row = (name: string, figures: Record<string, string | number>) => {
+  rows.push({ case: name, ...figures })
+  console.log(name, figures)
+}
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`)
+if (wants('validation')) {
+  console.log('\nValidation of one full report (pure computation, one core)')
+  console.table(validationBenchmarks())
+}
+
+prepareDatabase()
+// The service runs as `npm start` runs it: compiled to dist/.
+execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' })
+const token = npm(['token', '--', 'create', '--role', 'admin', '--label', 'bench'], { DATABASE_PATH: RUN }).trim().split('\n').at(-1)!
+const serviceEnv = { DATABASE_PATH: RUN, LOG_LEVEL: 'warn', WRITE_LIMIT_PER_MINUTE: '100000000' }
+
+let bare: Server | undefined
+let service: Server | undefined
+try {
+  service = await startServer('dist/server.js', serviceEnv, 3902, '/readyz')
+  const sample = join(DATA, 'district-aggregate.json')
+  writeFileSync(sample, await (await fetch(`${service.url}/v1/aggregates/${DISTRICT}/${YEAR}`)).text())
+  bare = await startServer('bench/bare-server.ts', { BARE_BODY_FILE: sample }, 3901, '/bare')
+
+  // ── Export first, on a fresh process, so that its peak memory is its own ──────────────
+  if (wants('export')) await exportCase(service)
+
+  // ── Reads ──────────────────────────────────────────────────────────────────────────────
+  const bareGet = await load({ url: `${bare.url}/bare`, seconds: SECONDS, connections: 10 })
+  row('bare Fastify GET (yardstick)', { rps: bareGet.rps, p50: bareGet.p50, p99: bareGet.p99 })
+  if (wants('reads')) await readCases(service, bare, bareGet.rps)
+  if (wants('puts')) await putCases(service, bare)
+} finally {
+  await service?.stop()
+  await bare?.stop()
+}
+
+async function exportCase(service: Server) {
+  const before = rssMb(service.pid)
+  let peak = before
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(service!.pid))), 20)
+  const started = performance.now()
+  const response = await fetch(`${service.url}/v1/exports/cells.csv?year=${YEAR}`)
+  let bytes = 0
+  for await (const chunk of response.body!) bytes += (chunk as Uint8Array).length
+  clearInterval(sampler)
+  row('export cells.csv, every report of a year', {
+    MB: Math.round(bytes / 2 ** 20),
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    rssBeforeMB: before,
+    peakRssMB: peak,
+    target: 'peak < 250 MB'
+  })
+}
+
+async function readCases(service: Server, bare: Server, bareRps: number) {
+  const connections = 10
+  const bareSized = await load({ url: `${bare.url}/bare-sized`, seconds: SECONDS, connections })
+  row('bare Fastify GET of the same JSON as the district aggregate', { rps: bareSized.rps, p50: bareSized.p50, p99: bareSized.p99 })
+
+  const district = await load({ url: `${service.url}/v1/aggregates/${DISTRICT}/${YEAR}`, seconds: SECONDS, connections })
+  row(`district aggregate ${DISTRICT}`, {
+    rps: district.rps,
+    p50: district.p50,
+    p99: district.p99,
+    errors: district.errors + district.non2xx,
+    vsBare: ratio(district.rps, bareRps),
+    vsBareSameBody: ratio(district.rps, bareSized.rps),
+    target: '≥ 50%'
+  })
+
+  // Dashboards poll the same aggregate; a changed database invalidates the cached answer. Also
+  // measured with a write between requests, i.e. computed from the rollups every time.
+  const sum = handWrittenSum()
+  const national = await load({ url: `${service.url}/v1/aggregates/cn/${YEAR}`, seconds: SECONDS, connections: 1 })
+  row('national aggregate cn (one client)', {
+    reports: sum.reports,
+    p50ms: national.p50,
+    handWrittenSumMs: sum.medianMs,
+    errors: national.errors + national.non2xx,
+    target: 'p50 ≤ hand-written SUM'
+  })
+
+  const [alongside] = await Promise.all([
+    load({ url: `${service.url}/v1/aggregates/${DISTRICT}/${YEAR}`, seconds: SECONDS, connections }),
+    load({ url: `${service.url}/v1/aggregates/cn/${YEAR}`, seconds: SECONDS, connections: 4 })
+  ])
+  row('district aggregate while national ones run', {
+    p99Alone: district.p99,
+    p99Alongside: alongside.p99,
+    ratio: Number((alongside.p99 / Math.max(1, district.p99)).toFixed(2)),
+    target: '≤ 2× alone'
+  })
+  const [alongsideChildren] = await Promise.all([
+    load({ url: `${service.url}/v1/aggregates/${DISTRICT}/${YEAR}`, seconds: SECONDS, connections }),
+    load({ url: `${service.url}/v1/aggregates/cn/${YEAR}?groupBy=child`, seconds: SECONDS, connections: 4 })
+  ])
+  row('… and while the 31 provinces (cn?groupBy=child) run', {
+    p99Alongside: alongsideChildren.p99,
+    ratio: Number((alongsideChildren.p99 / Math.max(1, district.p99)).toFixed(2))
+  })
+
+  const coverage = await load({ url: `${service.url}/v1/coverage/${DISTRICT}/${YEAR}?limit=100`, seconds: SECONDS, connections })
+  row(`coverage ${DISTRICT}`, { rps: coverage.rps, p99: coverage.p99, vsBare: ratio(coverage.rps, bareRps) })
+}
+
+async function putCases(service: Server, bare: Server) {
+  const connections = 10
+  // Two versions of a full report for each of 1,000 townships: every PUT stores a new revision.
+  const units = new Database(RUN, { readonly: true })
+    .prepare("SELECT code FROM divisions WHERE level = 'township' ORDER BY code LIMIT 1000")
+    .pluck()
+    .all() as string[]
+  const year = 2022
+  const bodies: string[] = []
+  const paths: string[] = []
+  for (const variant of [1, 2]) {
+    for (const unit of units) {
+      bodies.push(JSON.stringify(sampleReport({ unit, year, template: 'gb2021', random: seededRandom(variant * 7919 + Number(unit.slice(-4))) })))
+      paths.push(`/v1/reports/${unit}/${year}`)
+    }
+  }
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` }
+  const barePut = await load({ url: `${bare.url}/bare`, method: 'PUT', seconds: SECONDS, connections, headers, bodies })
+  row('bare Fastify PUT of the same body, 204 (yardstick)', { rps: barePut.rps, p50: barePut.p50, p99: barePut.p99 })
+  const rssBeforePut = rssMb(service.pid)
+  const puts = await load({ url: service.url, method: 'PUT', seconds: SECONDS, connections, headers, bodies, paths })
+  row('PUT a full report (validate, rules, new revision, rollups)', {
+    rps: puts.rps,
+    p50: puts.p50,
+    p99: puts.p99,
+    errors: puts.errors + puts.non2xx,
+    vsBare: ratio(puts.rps, barePut.rps),
+    rssMB: `${rssBeforePut} → ${rssMb(service.pid)} (peak ${rssMb(service.pid, 'VmHWM')})`,
+    target: '≥ 40%'
+  })
+
+  // While townships submit, every write changes the data: aggregates are computed afresh each time.
+  const [, nationalDuringPuts] = await Promise.all([
+    load({ url: service.url, method: 'PUT', seconds: SECONDS, connections, headers, bodies: bodies.reverse(), paths: paths.reverse() }),
+    load({ url: `${service.url}/v1/aggregates/cn/${YEAR}`, seconds: SECONDS, connections: 1 })
+  ])
+  row('national aggregate while PUTs run (computed from rollups each time)', {
+    p50ms: nationalDuringPuts.p50,
+    p99ms: nationalDuringPuts.p99,
+    handWrittenSumMs: handWrittenSum().medianMs,
+    errors: nationalDuringPuts.errors + nationalDuringPuts.non2xx
+  })
+}
+
+console.log('\nSummary')
+console.table(rows)

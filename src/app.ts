@@ -54,8 +54,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS))
   app.decorate('now', options.now ?? (() => new Date()))
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
 
   // Dashboards on other origins may read the API when listed in CORS_ORIGINS; none by default.

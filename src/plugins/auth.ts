@@ -57,14 +57,8 @@ export default fp(
       return { tokenId: row.id, role: row.role, scope: row.scope }
     }
 
-    app.addHook('onRequest', async (request) => {
-      const header = request.headers.authorization
-      if (header === undefined) {
-        if (request.routeOptions.config.access) {
-          throw Object.assign(new Unauthenticated('Send Authorization: Bearer <token>'), { headers: { 'www-authenticate': CHALLENGE } })
-        }
-        return
-      }
+    /** Identifies the caller from the Authorization header; throws 401 or 429. */
+    async function identify(request: FastifyRequest, header: string): Promise<void> {
       // Read without counting: only failures count, and a client at its limit is refused unheard.
       const limit = await failedAttempts(request, { increment: false })
       if (!limit.isAllowed && limit.remaining === 0) {
@@ -79,12 +73,23 @@ export default fp(
       }
       request.actor = actor
       tokens.touch(actor.tokenId, app.now())
+    }
+
+    // Callback style with a synchronous fast path: most requests are anonymous public reads.
+    app.addHook('onRequest', (request, _reply, done) => {
+      const header = request.headers.authorization
+      if (header !== undefined) {
+        identify(request, header).then(() => done(), done)
+      } else if (request.routeOptions.config.access) {
+        done(Object.assign(new Unauthenticated('Send Authorization: Bearer <token>'), { headers: { 'www-authenticate': CHALLENGE } }))
+      } else {
+        done()
+      }
     })
 
-    // After validation, so that malformed parameters are a 400 before any 403.
-    app.addHook('preHandler', async (request) => {
-      const rule = request.routeOptions.config.access
-      if (!rule) return
+    /** After validation, so that malformed parameters are a 400 before any 403. */
+    async function authorize(request: FastifyRequest): Promise<void> {
+      const rule = request.routeOptions.config.access!
       const actor = request.actor!
       if (!rule.roles.includes(actor.role)) {
         throw new Forbidden(`A ${actor.role} token may not do this; it takes ${rule.roles.join(' or ')}`)
@@ -99,11 +104,14 @@ export default fp(
           headers: { 'retry-after': String(limit.ttlInSeconds) }
         })
       }
-    })
+    }
 
+    // Routes that declare access get the check as their own preHandler, and the docs to match.
     app.addHook('onRoute', (route) => {
       const rule = route.config?.access
-      if (!rule || route.schema?.hide) return
+      if (!rule) return
+      route.preHandler = [authorize, ...(Array.isArray(route.preHandler) ? route.preHandler : route.preHandler ? [route.preHandler] : [])]
+      if (route.schema?.hide) return
       const schema = (route.schema ??= {}) as Record<string, unknown>
       schema.security = [{ bearerAuth: [] }]
       const response = (schema.response ??= {}) as Record<string, unknown>

@@ -4,20 +4,23 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { openDatabase, type Connection } from '../db/connection.js'
 import { createAuditRepository } from '../db/repositories/audit.js'
+import { createCells } from '../db/repositories/cells.js'
 import { createDeadlinesRepository } from '../db/repositories/deadlines.js'
 import { createRollups } from '../db/repositories/rollups.js'
 import { createDivisionsRepository } from '../db/repositories/divisions.js'
 import { createReportsRepository } from '../db/repositories/reports.js'
 import { createTokensRepository } from '../db/repositories/tokens.js'
 import { seedDivisions } from '../db/seed-divisions.js'
+import { NATIONAL } from '../domain/divisions.js'
 
 /** Every repository over one connection. */
 export function createRepositories(connection: Connection) {
   const rollups = createRollups(connection.sqlite)
+  const cells = createCells(connection.sqlite)
   return {
     divisions: createDivisionsRepository(connection.db),
-    reports: createReportsRepository(connection, rollups),
-    deadlines: createDeadlinesRepository(connection, rollups),
+    reports: createReportsRepository(connection, rollups, cells),
+    deadlines: createDeadlinesRepository(connection, rollups, cells),
     rollups,
     tokens: createTokensRepository(connection.db),
     audit: createAuditRepository(connection.db)
@@ -40,6 +43,7 @@ export default fp(
     const connection: Connection = openDatabase(options.databasePath)
     const repos = createRepositories(connection)
     const seeded = seedDivisions(repos.divisions)
+    repos.divisions.townshipsUnder(NATIONAL) // load the registry now rather than on the first request
     app.log.info(
       { databasePath: options.databasePath, seededDivisions: seeded, ms: Math.round(performance.now() - started) },
       'database ready'

@@ -2,20 +2,21 @@
 // townships, and deadlines. Sums come from rollups kept in every write transaction, so a
 // national aggregate reads a few rows rather than scanning every report.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RollupRow } from '../db/repositories/rollups.js'
 import { covers } from '../domain/access.js'
 import { aggregate, coverageOf, DEFAULT_STATUSES } from '../domain/aggregate.js'
+import { defaultDeadline } from '../domain/deadlines.js'
 import { NATIONAL, NATIONAL_SCOPE } from '../domain/divisions.js'
 import { isPublic, type ReportStatus } from '../domain/report.js'
 import { toBeijingIso } from '../domain/time.js'
 import { DivisionNotFound, Forbidden, validationError } from '../errors.js'
 import {
-  AggregateBody,
   AggregateParams,
   AggregateQuery,
+  AggregateResponse,
   AggregateSeries,
-  ChildAggregates,
   CoverageList,
   CoverageQuery,
   DeadlineBody,
@@ -25,11 +26,30 @@ import {
   SeriesQuery
 } from '../schemas/aggregates.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
+import { createResponseCache } from './response-cache.js'
 
 const MAX_SPAN_YEARS = 20
 
 const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { divisions, rollups, reports, deadlines } = app.repos
+  const cache = createResponseCache()
+
+  /**
+   * Answers from the cache while the database is unchanged, with the version as ETag (a
+   * dashboard polling with If-None-Match gets 304); otherwise computes, serializes and keeps.
+   */
+  function cached(request: FastifyRequest, reply: FastifyReply, compute: () => unknown) {
+    const version = rollups.version()
+    const tag = `"v${version}"`
+    reply.header('etag', tag).type('application/json; charset=utf-8')
+    if (request.headers['if-none-match'] === tag) return reply.code(304).send()
+    let body = cache.get(request.url, version)
+    if (body === undefined) {
+      body = reply.serialize(compute()) as string
+      cache.set(request.url, version, body)
+    }
+    return reply.send(body)
+  }
 
   /** The scope of a code, or 404 for a code the registry does not hold. */
   function scopeOf(code: string) {
@@ -63,32 +83,34 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'groupBy=child gives the same for every child division, those without reports included.',
         params: AggregateParams,
         querystring: AggregateQuery,
-        response: { 200: { anyOf: [AggregateBody, ChildAggregates] } }
+        response: { 200: AggregateResponse, 304: Type.Null({ description: 'If-None-Match names the current version' }) }
       }
     },
-    async (request) => {
+    async (request, reply) => {
       const { code, year } = request.params
       const scope = scopeOf(code)
       const statuses = statusesOf(request, code, request.query.status)
-      if (request.query.groupBy !== 'child') {
-        const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, statuses)
-        return { scope, year, statuses, ...sums }
-      }
-      const children = divisions.allChildren(code)
-      const rows = children.length > 0 ? rollups.read(children.map((c) => c.code), year, year) : []
-      return {
-        scope,
-        year,
-        statuses,
-        items: children.map((child) => {
-          const { statuses: _, ...sums } = body(
-            rows.filter((r) => r.divisionCode === child.code),
-            child.code,
-            statuses
-          )
-          return { scope: { code: child.code, name: child.name, level: child.level }, ...sums }
-        })
-      }
+      return cached(request, reply, () => {
+        if (request.query.groupBy !== 'child') {
+          const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, statuses)
+          return { scope, year, statuses, ...sums }
+        }
+        const children = divisions.allChildren(code)
+        const rows = children.length > 0 ? rollups.read(children.map((c) => c.code), year, year) : []
+        return {
+          scope,
+          year,
+          statuses,
+          items: children.map((child) => {
+            const { statuses: _, ...sums } = body(
+              rows.filter((r) => r.divisionCode === child.code),
+              child.code,
+              statuses
+            )
+            return { scope: { code: child.code, name: child.name, level: child.level }, ...sums }
+          })
+        }
+      })
     }
   )
 
@@ -100,10 +122,10 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The aggregate of a division for each year from `from` to `to`',
         params: SeriesParams,
         querystring: SeriesQuery,
-        response: { 200: AggregateSeries }
+        response: { 200: AggregateSeries, 304: Type.Null({ description: 'If-None-Match names the current version' }) }
       }
     },
-    async (request) => {
+    async (request, reply) => {
       const { code } = request.params
       const { from, to } = request.query
       if (from > to) throw validationError([{ in: 'query', pointer: '/from', message: `must not be after to (${to})` }])
@@ -112,13 +134,15 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const scope = scopeOf(code)
       const statuses = statusesOf(request, code, request.query.status)
-      const rows = rollups.read([code], from, to)
-      const items = []
-      for (let year = from; year <= to; year++) {
-        const { statuses: _, ...sums } = body(rows.filter((r) => r.year === year), code, statuses)
-        items.push({ year, ...sums })
-      }
-      return { scope, statuses, items }
+      return cached(request, reply, () => {
+        const rows = rollups.read([code], from, to)
+        const items = []
+        for (let year = from; year <= to; year++) {
+          const { statuses: _, ...sums } = body(rows.filter((r) => r.year === year), code, statuses)
+          items.push({ year, ...sums })
+        }
+        return { scope, statuses, items }
+      })
     }
   )
 
@@ -130,33 +154,36 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Every township expected to report, with its state, first submission and on-time flag',
         params: AggregateParams,
         querystring: CoverageQuery,
-        response: { 200: CoverageList }
+        response: { 200: CoverageList, 304: Type.Null({ description: 'If-None-Match names the current version' }) }
       }
     },
-    async (request) => {
+    async (request, reply) => {
       const { code, year } = request.params
       const { state, limit, cursor } = request.query
       const scope = scopeOf(code)
-      const page = reports.coverage(code, year, state, limit, cursor ? decodeCursor(cursor, ['string'] as const)[0] : undefined)
-      const overrides = deadlines.overrides(year)
-      const fallback = deadlines.effective('000000', year).date
-      return {
-        scope,
-        year,
-        counts: coverageOf(rollups.read([code], year, year), divisions.townshipsUnder(code)),
-        items: page.rows.map((row) => ({
-          code: row.code,
-          name: row.name,
-          districtCode: row.districtCode ?? '',
-          state: row.status ?? ('missing' as const),
-          template: row.template,
-          revision: row.revision,
-          submittedAt: row.firstSubmittedAt ? toBeijingIso(row.firstSubmittedAt) : null,
-          onTime: row.timeliness === 'on_time' ? true : row.timeliness === 'late' ? false : null,
-          deadline: overrides.get(row.districtCode ?? '') ?? fallback
-        })),
-        nextCursor: page.after ? encodeCursor([page.after]) : null
-      }
+      const after = cursor ? decodeCursor(cursor, ['string'] as const)[0] : undefined
+      return cached(request, reply, () => {
+        const page = reports.coverage(code, year, state, limit, after)
+        const overrides = deadlines.overrides(year)
+        const fallback = defaultDeadline(year)
+        return {
+          scope,
+          year,
+          counts: coverageOf(rollups.read([code], year, year), divisions.townshipsUnder(code)),
+          items: page.rows.map((row) => ({
+            code: row.code,
+            name: row.name,
+            districtCode: row.districtCode ?? '',
+            state: row.status ?? ('missing' as const),
+            template: row.template,
+            revision: row.revision,
+            submittedAt: row.firstSubmittedAt ? toBeijingIso(row.firstSubmittedAt) : null,
+            onTime: row.timeliness === 'on_time' ? true : row.timeliness === 'late' ? false : null,
+            deadline: overrides.get(row.districtCode ?? '') ?? fallback
+          })),
+          nextCursor: page.after ? encodeCursor([page.after]) : null
+        }
+      })
     }
   )
 

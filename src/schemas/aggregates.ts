@@ -89,13 +89,20 @@ const aggregateFields = {
 
 const Statuses = Type.Array(Type.Enum(['draft', 'submitted', 'accepted', 'returned']))
 
-export const AggregateBody = Type.Object({ scope: Scope, year: Type.Integer(), statuses: Statuses, ...aggregateFields })
-
-export const ChildAggregates = Type.Object({
+/**
+ * One response schema for both forms (an `anyOf` would make the serializer validate the whole
+ * body to pick a branch): the sums of the division, or with groupBy=child its children's in `items`.
+ */
+export const AggregateResponse = Type.Object({
   scope: Scope,
   year: Type.Integer(),
   statuses: Statuses,
-  items: Type.Array(Type.Object({ scope: Scope, ...aggregateFields }), { description: 'Every child division, including those with no report' })
+  ...Object.fromEntries(Object.entries(aggregateFields).map(([key, schema]) => [key, Type.Optional(schema)])),
+  items: Type.Optional(
+    Type.Array(Type.Object({ scope: Scope, ...aggregateFields }), {
+      description: 'With groupBy=child (and only then, in place of the sums): every child division, those with no report included'
+    })
+  )
 })
 
 export const AggregateSeries = Type.Object({

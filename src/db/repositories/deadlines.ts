@@ -7,6 +7,7 @@ import type { Connection } from '../connection.js'
 import { deadlines, reports } from '../schema.js'
 import { appendAudit, type RequestContext } from './audit.js'
 import { contributionOf, timelinessOf } from './reports.js'
+import type { Cells } from './cells.js'
 import type { Rollups } from './rollups.js'
 import { underCode } from './under.js'
 
@@ -17,7 +18,7 @@ export interface Deadline {
   setAt: Date | null
 }
 
-export function createDeadlinesRepository({ db }: Connection, rollups: Rollups) {
+export function createDeadlinesRepository({ db }: Connection, rollups: Rollups, cells: Cells) {
   return {
     /** The deadline in force for a township (or for a district itself) and a year. */
     effective(code: string, year: number): Deadline {
@@ -48,9 +49,9 @@ export function createDeadlinesRepository({ db }: Connection, rollups: Rollups) 
           for (const head of heads) {
             const timeliness = timelinessOf(head.firstSubmittedAt, date)
             if (timeliness === head.timeliness) continue
-            rollups.apply(contributionOf(tx, head), -1)
+            const before = contributionOf(cells, head)
             tx.update(reports).set({ timeliness }).where(eq(reports.id, head.id)).run()
-            rollups.apply({ ...contributionOf(tx, head), timeliness }, 1)
+            rollups.replace(before, { ...before, timeliness })
             changed++
           }
           appendAudit(

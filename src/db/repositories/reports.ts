@@ -3,14 +3,14 @@
 import { aliasedTable, and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { ReportStatus, Report } from '../../domain/report.js'
 import type { Violation } from '../../domain/rules.js'
-import { ALL_CELLS } from '../../domain/templates.js'
-import { contentHash, readCell } from '../../domain/report.js'
+import { contentHash } from '../../domain/report.js'
 import { isOnTime } from '../../domain/deadlines.js'
 import { NATIONAL } from '../../domain/divisions.js'
-import type { Connection, Db } from '../connection.js'
+import type { Connection } from '../connection.js'
 import { currentCells, divisions, reportReviews, reportRevisions, reports } from '../schema.js'
 import { appendAudit, type RequestContext } from './audit.js'
-import { createRollups, type Contribution, type Rollups, type Timeliness } from './rollups.js'
+import type { Cells } from './cells.js'
+import type { Contribution, Rollups, Timeliness } from './rollups.js'
 import { underCode } from './under.js'
 
 export type ReportHead = typeof reports.$inferSelect
@@ -64,27 +64,31 @@ export function timelinessOf(firstSubmittedAt: Date | null, deadline: string): T
 }
 
 /** A head's contribution to the rollups, with the cells of its current revision. */
-export function contributionOf(tx: Pick<Db, 'select'>, head: ReportHead): Contribution {
-  const row = tx.select().from(currentCells).where(eq(currentCells.reportId, head.id)).get() as Record<string, number | null> | undefined
-  return { unit: head.unitCode, year: head.year, template: head.template, status: head.status, timeliness: head.timeliness, cells: row ?? {} }
+export function contributionOf(cells: Cells, head: ReportHead): Contribution {
+  return {
+    unit: head.unitCode,
+    year: head.year,
+    template: head.template,
+    status: head.status,
+    timeliness: head.timeliness,
+    cells: cells.read(head.id) ?? {}
+  }
 }
 
-function cellsRow(reportId: number, revision: number, report: Report): typeof currentCells.$inferInsert & Record<string, number | null> {
-  const row: Record<string, number | null> = { reportId, revision }
-  for (const cell of ALL_CELLS) row[cell.code] = readCell(report, cell.path) ?? null
-  return row as typeof currentCells.$inferInsert & Record<string, number | null>
-}
-
-export function createReportsRepository({ db, sqlite }: Connection, rollups: Rollups = createRollups(sqlite)) {
-  const head = (unit: string, year: number) =>
-    db.select().from(reports).where(and(eq(reports.unitCode, unit), eq(reports.year, year))).get()
-
-  const revisionOf = (reportId: number, revision: number) =>
-    db
-      .select()
-      .from(reportRevisions)
-      .where(and(eq(reportRevisions.reportId, reportId), eq(reportRevisions.revision, revision)))
-      .get() as RevisionRow | undefined
+export function createReportsRepository({ db }: Connection, rollups: Rollups, cells: Cells) {
+  // Prepared once: every PUT and GET of a report reads its head and current revision.
+  const headQuery = db
+    .select()
+    .from(reports)
+    .where(and(eq(reports.unitCode, sql.placeholder('unit')), eq(reports.year, sql.placeholder('year'))))
+    .prepare()
+  const revisionQuery = db
+    .select()
+    .from(reportRevisions)
+    .where(and(eq(reportRevisions.reportId, sql.placeholder('reportId')), eq(reportRevisions.revision, sql.placeholder('revision'))))
+    .prepare()
+  const head = (unit: string, year: number): ReportHead | undefined => headQuery.get({ unit, year })
+  const revisionOf = (reportId: number, revision: number) => revisionQuery.get({ reportId, revision }) as RevisionRow | undefined
 
   return {
     head,
@@ -134,7 +138,7 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
           if ((existing?.currentRevision ?? 0) !== input.expectedRevision) {
             throw new ConcurrentChangeError(input.unit, input.year)
           }
-          if (existing) rollups.apply(contributionOf(tx, existing), -1)
+          const before = existing && contributionOf(cells, existing)
           const status = input.report.status
           const firstSubmittedAt = existing?.firstSubmittedAt ?? (status === 'submitted' ? input.at : null)
           const values = {
@@ -180,9 +184,8 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
             },
             input.at
           )
-          const cells = cellsRow(saved.id, input.revision, input.report)
-          tx.insert(currentCells).values(cells).onConflictDoUpdate({ target: currentCells.reportId, set: cells }).run()
-          rollups.apply({ unit: saved.unitCode, year: saved.year, template: saved.template, status, timeliness: saved.timeliness, cells }, 1)
+          const written = cells.write(saved.id, input.revision, input.report)
+          rollups.replace(before, { unit: saved.unitCode, year: saved.year, template: saved.template, status, timeliness: saved.timeliness, cells: written })
           return saved
         },
         { behavior: 'immediate' }
@@ -235,7 +238,7 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
               createdAt: item.at
             })
             .run()
-          tx.insert(currentCells).values(cellsRow(head.id, 1, report)).run()
+          cells.write(head.id, 1, report)
           added++
         }
         appendAudit(tx, context, { action: 'report.bulk', target: `${added} reports`, divisionCode: null, detail: { added, offered: items.length } }, new Date())
@@ -267,8 +270,11 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
             })
             .returning()
             .get()
-          const before = tx.select().from(reports).where(eq(reports.id, input.reportId)).get()
-          if (before) rollups.apply(contributionOf(tx, before), -1)
+          const previous = tx.select().from(reports).where(eq(reports.id, input.reportId)).get()
+          if (previous?.currentRevision !== input.revision) {
+            throw new Error(`report ${input.reportId} moved past revision ${input.revision} during review`)
+          }
+          const before = contributionOf(cells, previous)
           const updated = tx
             .update(reports)
             .set({
@@ -276,11 +282,10 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
               acceptedAt: input.action === 'accept' ? input.at : null,
               updatedAt: input.at
             })
-            .where(and(eq(reports.id, input.reportId), eq(reports.currentRevision, input.revision)))
+            .where(eq(reports.id, input.reportId))
             .returning()
-            .get()
-          if (!updated) throw new Error(`report ${input.reportId} moved past revision ${input.revision} during review`)
-          rollups.apply(contributionOf(tx, updated), 1)
+            .get()!
+          rollups.replace(before, { ...before, status: updated.status })
           appendAudit(
             tx,
             input.context,

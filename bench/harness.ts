@@ -1,0 +1,101 @@
+// Bench plumbing: start a server as a child process on loopback, wait for it, sample its
+// memory, run autocannon against it from this process, and stop it.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import autocannon from 'autocannon'
+
+export interface Server {
+  url: string
+  pid: number
+  stop(): Promise<void>
+}
+
+/** Starts `script` (compiled JS as is, TypeScript through tsx) and waits until it answers `probe`. */
+export async function startServer(script: string, env: Record<string, string>, port: number, probe: string): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, script.endsWith('.ts') ? ['--import', 'tsx', script] : [script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(url + probe)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${script} did not start within 2 minutes`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      })
+  }
+}
+
+/** Resident memory of a process in MB, from /proc (Linux). */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/^(\w+):\s+(\d+) kB$/m.exec(status.split('\n').find((l) => l.startsWith(field)) ?? '')?.[2] ?? 0)
+  return Math.round(kb / 1024)
+}
+
+export interface Load {
+  url: string
+  seconds: number
+  connections: number
+  method?: 'GET' | 'PUT'
+  headers?: Record<string, string>
+  /** Bodies to send in turn (PUT). */
+  bodies?: string[]
+  paths?: string[]
+}
+
+export interface Result {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+}
+
+/** Runs autocannon for a fixed time; every run is bounded in time and aimed at loopback only. */
+export async function load(options: Load): Promise<Result> {
+  let i = 0
+  const result = await autocannon(({
+    url: options.url,
+    connections: options.connections,
+    duration: options.seconds,
+    method: options.method ?? 'GET',
+    headers: options.headers ?? {},
+    ...(options.bodies || options.paths
+      ? {
+          requests: [
+            {
+              setupRequest: (request: Record<string, unknown>) => {
+                const n = i++
+                if (options.bodies) request.body = options.bodies[n % options.bodies.length]
+                if (options.paths) request.path = options.paths[n % options.paths.length]
+                return request as never
+              }
+            }
+          ]
+        }
+      : {})
+  }) as autocannon.Options)
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx
+  }
+}
+
+export const ratio = (value: number, base: number) => `${Math.round((value / base) * 100)}%`
