@@ -66,7 +66,7 @@ const row = (name: string, figures: Record<string, string | number>) => {
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`)
 if (wants('validation')) {
-  console.log('\nValidation of one full report (pure computation, one core)')
+  console.log('\nImport and validation of one report (pure computation, one core)')
   console.table(validationBenchmarks())
 }
 

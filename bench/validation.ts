@@ -1,5 +1,6 @@
-// Micro-benchmark: validating one full report (schema check and every rule) is pure
-// computation over ~200 cells and should take microseconds.
+// Micro-benchmarks of pure computation: importing a published page (well under a couple of
+// milliseconds, so that ten thousand pages take seconds) and validating one full report (schema
+// check and every rule: microseconds).
 import { readFileSync } from 'node:fs'
 import { createValidatorCompiler } from '../src/schemas/compiler.js'
 import { ReportSubmission } from '../src/schemas/reports.js'
@@ -7,6 +8,10 @@ import { SHARED_SCHEMAS } from '../src/schemas/shared.js'
 import { evaluateRules } from '../src/domain/rules.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import type { Report } from '../src/domain/report.js'
+import { importReport } from '../src/domain/import/index.js'
+import { openDatabase } from '../src/db/connection.js'
+import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
+import { seedDivisions } from '../src/db/seed-divisions.js'
 
 function measure(name: string, fn: () => void, seconds = 1): { name: string; perSecond: number; microseconds: number } {
   for (let i = 0; i < 2000; i++) fn() // warm up the JIT
@@ -29,7 +34,14 @@ export function validationBenchmarks() {
     error?: unknown
   }
   if (validate(fixture).error || validate(gb2021).error) throw new Error('the benchmark reports must be valid')
+  const page = readFileSync(new URL('../../shared/fixtures/fengshi-2020.txt', import.meta.url), 'utf8')
+  const html = readFileSync(new URL('../test/fixtures/fengshi-2020.html', import.meta.url), 'utf8')
+  const connection = openDatabase(':memory:')
+  const divisions = createDivisionsRepository(connection.db)
+  seedDivisions(divisions)
   return [
+    measure('import the published text of 峰市镇 2020', () => importReport(page, 'text', divisions)),
+    measure('import the same report as HTML', () => importReport(html, 'html', divisions)),
     measure('schema check, gb2019 fixture', () => validate(fixture)),
     measure('rules, gb2019 fixture', () => evaluateRules({ report: fixture })),
     measure('schema + rules, gb2021 with figures', () => {

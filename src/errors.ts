@@ -34,6 +34,7 @@ export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
   RATE_LIMITED: 'Too many requests',
   TOKEN_NOT_FOUND: 'No token has this id',
   INVALID_SCOPE: 'The scope does not suit the role',
+  IMPORT_UNREADABLE: 'The page holds no tables of a national template',
   INTERNAL: 'The service failed to handle the request'
 }
 
@@ -55,6 +56,7 @@ export const Forbidden = define('FORBIDDEN', 403, '%s')
 export const RateLimited = define('RATE_LIMITED', 429, '%s')
 export const TokenNotFound = define('TOKEN_NOT_FOUND', 404, 'No token has the id %s')
 export const InvalidScope = define('INVALID_SCOPE', 422, '%s')
+export const ImportUnreadable = define('IMPORT_UNREADABLE', 422, '%s')
 export const PreconditionFailed = define('PRECONDITION_FAILED', 412, 'If-Match names %s but the current revision is %s')
 
 /** A 400 naming the offending fields, for checks a schema cannot express (e.g. path vs body). */

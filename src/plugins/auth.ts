@@ -14,7 +14,12 @@ export interface AccessRule {
   roles: readonly Role[]
   /** The division code the request acts on, read from its (validated) parameters. */
   scope?: (request: FastifyRequest) => string
+  /** When the rule applies, if not always (e.g. an import only when it stores its result). */
+  when?: (request: FastifyRequest) => boolean
 }
+
+const applies = (rule: AccessRule | undefined, request: FastifyRequest): rule is AccessRule =>
+  rule !== undefined && (rule.when?.(request) ?? true)
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -80,7 +85,7 @@ export default fp(
       const header = request.headers.authorization
       if (header !== undefined) {
         identify(request, header).then(() => done(), done)
-      } else if (request.routeOptions.config.access) {
+      } else if (applies(request.routeOptions.config.access, request)) {
         done(Object.assign(new Unauthenticated('Send Authorization: Bearer <token>'), { headers: { 'www-authenticate': CHALLENGE } }))
       } else {
         done()
@@ -89,7 +94,8 @@ export default fp(
 
     /** After validation, so that malformed parameters are a 400 before any 403. */
     async function authorize(request: FastifyRequest): Promise<void> {
-      const rule = request.routeOptions.config.access!
+      const rule = request.routeOptions.config.access
+      if (!applies(rule, request)) return
       const actor = request.actor!
       if (!rule.roles.includes(actor.role)) {
         throw new Forbidden(`A ${actor.role} token may not do this; it takes ${rule.roles.join(' or ')}`)

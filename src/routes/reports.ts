@@ -2,26 +2,16 @@
 // listing, and the district's review. Thin: checks → domain decisions → repository.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { covers } from '../domain/access.js'
 import { Type } from 'typebox'
-import { ConcurrentChangeError, type ReportHead, type ReviewRow, type RevisionRow } from '../db/repositories/reports.js'
-import { contentHash, diffReports, isPublic, toReport, type Report, type ReportInput } from '../domain/report.js'
-import { evaluateRules } from '../domain/rules.js'
-import { decideSubmission, etag } from '../domain/submission.js'
-import { beijingYear, toBeijingIso } from '../domain/time.js'
-import {
-  DivisionNotFound,
-  NotATownship,
-  PreconditionFailed,
-  ReportInvalid,
-  ReportLocked,
-  ReportNotFound,
-  ReviewNotAllowed,
-  RevisionNotFound,
-  validationError,
-  type FieldIssue
-} from '../errors.js'
+import type { ReportHead, ReviewRow, RevisionRow } from '../db/repositories/reports.js'
+import { covers } from '../domain/access.js'
+import { diffReports, isPublic, toReport, type Report, type ReportInput } from '../domain/report.js'
+import { etag } from '../domain/submission.js'
+import { toBeijingIso } from '../domain/time.js'
+import { ReportNotFound, ReviewNotAllowed, RevisionNotFound, validationError, type FieldIssue } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
+import { createSubmissions } from '../services/submissions.js'
+import { workflow } from './present.js'
 import { Cursor, DivisionCode, Limit } from '../schemas/common.js'
 import {
   Diff,
@@ -74,47 +64,16 @@ const reviewBody = (review: ReviewRow) => ({
 })
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { reports, divisions, deadlines } = app.repos
+  const { reports } = app.repos
 
-  /** 404 for an unknown code, 422 for a division that is not a township. */
-  function requireTownship(unit: string): void {
-    const division = divisions.get(unit)
-    if (!division) throw new DivisionNotFound(unit)
-    if (division.level !== 'township') throw new NotATownship(unit, division.level)
-  }
-
-  /** Reports exist from the first national template up to the current year. */
-  function checkYear(year: number, where: FieldIssue['in']): void {
-    const latest = beijingYear(app.now())
-    if (year > latest) {
-      throw validationError([{ in: where, pointer: '/year', message: `must not be after the current year (${latest})` }])
-    }
-  }
-
-  /**
-   * The rules, with the unit's report of the previous year for the cross-year ones when it has
-   * been submitted or accepted (a draft or a returned report is no baseline, and stays private).
-   */
-  function evaluate(report: Report) {
-    const previous = reports.current(report.unit, report.year - 1)
-    const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
-    return evaluateRules({ report, previous: baseline })
-  }
+  const submissions = createSubmissions(app.repos, () => app.now())
+  const { requireTownship, checkYear, evaluate } = submissions
 
   /** Drafts and returned reports are visible to their unit, its district and admins only. */
   function assertVisible(request: FastifyRequest, unit: string, year: number, ...statuses: string[]): void {
     if (statuses.every(isPublic) || covers(request.actor, unit)) return
     throw new ReportNotFound(unit, String(year))
   }
-
-  const workflow = (head: ReportHead) => ({
-    unit: head.unitCode,
-    year: head.year,
-    status: head.status,
-    revision: head.currentRevision,
-    submittedAt: head.firstSubmittedAt ? toBeijingIso(head.firstSubmittedAt) : null,
-    onTime: head.timeliness === 'none' ? null : head.timeliness === 'on_time'
-  })
 
   const unitOf = (request: FastifyRequest) => (request.params as { unit: string }).unit
 
@@ -155,72 +114,19 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       requireTownship(unit)
 
       const report = toReport(body, unit, year)
-      const { amendmentReason } = body
-      const current = reports.current(unit, year)
-      const evaluation = evaluate(report)
-      const hash = contentHash(report)
-      const decision = decideSubmission({
-        unit,
-        year,
-        current: current && { revision: current.head.currentRevision, status: current.head.status, contentHash: current.revision.contentHash },
-        status: report.status,
-        contentHash: hash,
-        evaluation,
+      const result = submissions.submit(report, {
         ifMatch: request.headers['if-match'],
-        amendmentReason
+        amendmentReason: body.amendmentReason,
+        context: request.requestContext()
       })
-
-      switch (decision.kind) {
-        case 'precondition-failed':
-          throw new PreconditionFailed(decision.expected, decision.actual)
-        case 'locked':
-          throw new ReportLocked(decision.detail)
-        case 'invalid': {
-          const n = evaluation.errors.length
-          throw Object.assign(new ReportInvalid(`${n} error${n === 1 ? '' : 's'}`), { errors: evaluation.errors })
-        }
-        case 'unchanged': {
-          const head = current!.head
-          reply.header('etag', etag(unit, year, head.currentRevision))
-          return {
-            ...workflow(head),
-            template: current!.revision.template,
-            unchanged: true,
-            errors: current!.revision.errors,
-            warnings: current!.revision.warnings
-          }
-        }
-        case 'store': {
-          let head: ReportHead
-          try {
-            head = reports.appendRevision({
-              unit,
-              year,
-              expectedRevision: current?.head.currentRevision ?? 0,
-              revision: decision.revision,
-              report,
-              contentHash: hash,
-              errors: evaluation.errors,
-              warnings: evaluation.warnings,
-              reason: amendmentReason ?? null,
-              context: request.requestContext(),
-              at: app.now(),
-              deadline: deadlines.effective(unit, year).date
-            })
-          } catch (error) {
-            if (error instanceof ConcurrentChangeError) throw new ReportLocked('Another revision was stored first; read it and retry')
-            throw error
-          }
-          reply.header('etag', etag(unit, year, head.currentRevision))
-          if (decision.revision === 1) reply.code(201).header('location', `/v1/reports/${unit}/${year}`)
-          return {
-            ...workflow(head),
-            template: report.template,
-            unchanged: false,
-            errors: evaluation.errors,
-            warnings: evaluation.warnings
-          }
-        }
+      reply.header('etag', result.etag)
+      if (result.created) reply.code(201).header('location', `/v1/reports/${unit}/${year}`)
+      return {
+        ...workflow(result.head),
+        template: result.template,
+        unchanged: result.unchanged,
+        errors: result.errors,
+        warnings: result.warnings
       }
     }
   )

@@ -24,6 +24,7 @@ interface Registry {
   /** Children by parent code, in code order; the provinces under `cn`. */
   children: Map<string, DivisionRow[]>
   townshipCounts: Map<string, number>
+  townshipsByName: Map<string, DivisionRow[]>
 }
 
 export function createDivisionsRepository(db: Db) {
@@ -36,16 +37,20 @@ export function createDivisionsRepository(db: Db) {
     const byCode = new Map(rows.map((row) => [row.code, row]))
     const children = new Map<string, DivisionRow[]>()
     const townshipCounts = new Map<string, number>()
+    const townshipsByName = new Map<string, DivisionRow[]>()
     for (const row of rows) {
       const parent = row.parentCode ?? NATIONAL
       const siblings = children.get(parent)
       if (siblings) siblings.push(row)
       else children.set(parent, [row])
       if (row.level === 'township') {
+        const namesakes = townshipsByName.get(row.name)
+        if (namesakes) namesakes.push(row)
+        else townshipsByName.set(row.name, [row])
         for (const prefix of ancestorCodes(row.code)) townshipCounts.set(prefix, (townshipCounts.get(prefix) ?? 0) + 1)
       }
     }
-    registry = { byCode, children, townshipCounts }
+    registry = { byCode, children, townshipCounts, townshipsByName }
     return registry
   }
 
@@ -95,6 +100,15 @@ export function createDivisionsRepository(db: Db) {
     /** How many townships lie under a division (under `cn`, all of them): the reports an aggregate expects. */
     townshipsUnder(code: string): number {
       return loaded().townshipCounts.get(code) ?? 0
+    },
+
+    /** Townships called exactly `name` (many names repeat across the country). */
+    townshipsNamed(name: string): DivisionRow[] {
+      return loaded().townshipsByName.get(name) ?? []
+    },
+
+    nameOf(code: string): string | undefined {
+      return loaded().byCode.get(code)?.name
     },
 
     /** Every child of a division (the provinces for `cn`), by code. */

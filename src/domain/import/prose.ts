@@ -1,0 +1,99 @@
+// The prose of a published report: title, year, document number, organ, date, contact block,
+// and the text of parts 一, 五 and 六.
+import type { Narrative, ReportMeta } from '../report.js'
+import { normalizeLabel } from './text.js'
+
+const HEADINGS: Array<{ part: 'overview' | 'proactive' | 'requests' | 'appeals' | 'problems' | 'other'; pattern: RegExp }> = [
+  { part: 'overview', pattern: /^一、.*总体情况/ },
+  { part: 'proactive', pattern: /^二、.*主动公开/ },
+  { part: 'requests', pattern: /^三、.*(收到和处理|依申请)/ },
+  { part: 'appeals', pattern: /^四、.*(复议|诉讼)/ },
+  { part: 'problems', pattern: /^五、.*(问题|改进)/ },
+  { part: 'other', pattern: /^六、.*其他/ }
+]
+
+/** Page furniture that follows the report on government sites. */
+const CHROME = /^(扫一扫|打印本页|关闭窗口|【|分享到|相关链接|上一篇|下一篇|责任编辑|来源[:：])/
+const ORGAN = /(人民政府|办事处|政府|委员会|管理委员会)$/
+const DATE = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$/
+const TITLE = /(\d{4})\s*年(?:度)?\s*(?:政府信息公开|政务公开).*年度?报告/
+
+export interface Prose {
+  title: string | null
+  year: number | null
+  meta: ReportMeta
+  narrative: Narrative
+  notes: string[]
+}
+
+const isoDate = (match: RegExpExecArray) => `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`
+
+export function readProse(lines: readonly string[]): Prose {
+  const notes: string[] = []
+  const heading = (line: string) => HEADINGS.find((h) => h.pattern.test(line.normalize('NFKC')))?.part
+  const title = lines.find((line) => TITLE.test(line) && line.length <= 80) ?? null
+  const titleYear = title ? Number(TITLE.exec(title)![1]) : null
+  const period = lines.map((l) => /(\d{4})年1月1日(?:起)?至\1年12月31日/.exec(l.normalize('NFKC'))).find(Boolean)
+  const periodYear = period ? Number(period[1]) : null
+  if (titleYear && periodYear && titleYear !== periodYear) {
+    notes.push(`the title says ${titleYear} but the statistical period ${periodYear}; ${titleYear} was taken`)
+  }
+
+  // Parts by heading; part 六 ends at the signature (organ, then date) or the page's furniture.
+  const parts = new Map<string, string[]>()
+  let current: string | undefined
+  let signature: { organ: string | null; date: string | null } = { organ: null, date: null }
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    const part = heading(line)
+    if (part) {
+      current = part
+      parts.set(part, [])
+      continue
+    }
+    if (current === 'other') {
+      const date = DATE.exec(lines[i + 1] ?? '')
+      if ((ORGAN.test(line) && line.length <= 40 && date) || DATE.test(line) || CHROME.test(line)) {
+        if (ORGAN.test(line) && date) signature = { organ: line, date: isoDate(date) }
+        else if (DATE.test(line)) signature.date = isoDate(DATE.exec(line)!)
+        current = undefined
+        continue
+      }
+    }
+    if (current) parts.get(current)!.push(line)
+  }
+  const text = (part: string) => {
+    const body = parts.get(part)
+    return body && body.length > 0 ? body.join('\n') : null
+  }
+
+  const field = (names: string[]) => {
+    for (const line of lines) {
+      const compact = line.normalize('NFKC').replace(/\s+/g, '')
+      for (const name of names) if (compact.startsWith(`${name}:`)) return compact.slice(name.length + 1) || null
+    }
+    return null
+  }
+  const documentNumber = lines.find((l) => /^[\u4e00-\u9fa5]{1,12}[〔［[(（]\d{4}[〕］\])）]\d+号$/.test(l)) ?? null
+
+  const meta: ReportMeta = {
+    title,
+    organ: signature.organ ?? field(['发布机构']),
+    documentNumber,
+    publishedOn: signature.date,
+    sourceUrl: null,
+    contact: { address: field(['地址']), postcode: field(['邮编', '邮政编码']), phone: field(['电话', '联系电话']), fax: field(['传真']) }
+  }
+  return {
+    title,
+    year: titleYear ?? periodYear,
+    meta,
+    narrative: { overview: text('overview'), problems: text('problems'), other: text('other') },
+    notes
+  }
+}
+
+/** The organ named in a title, e.g. 龙岩市永定区峰市镇 from its report's title. */
+export function organOfTitle(title: string): string {
+  return normalizeLabel(title).replace(/\d{4}年.*$/, '')
+}

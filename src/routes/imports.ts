@@ -1,0 +1,112 @@
+// Import of a published report: the page's text or HTML in, the canonical report out, with what
+// was detected, what could not be read, and the rules' verdict; ?commit=true stores it as a draft.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { importReport, UnreadableReport } from '../domain/import/index.js'
+import type { Report } from '../domain/report.js'
+import { ImportUnreadable, validationError } from '../errors.js'
+import { problemResponse } from '../plugins/errors.js'
+import { TownshipCode } from '../schemas/common.js'
+import { Evaluation, SubmissionResult } from '../schemas/reports.js'
+import { TemplateId } from '../schemas/templates.js'
+import { createSubmissions } from '../services/submissions.js'
+import { workflow } from './present.js'
+const BODY_LIMIT = 2 * 1024 * 1024
+
+const ImportQuery = Type.Object(
+  {
+    unit: Type.Optional({ ...TownshipCode, description: 'The unit, if the page does not name it clearly (overrides detection)' }),
+    year: Type.Optional(Type.Integer({ minimum: 2019, maximum: 9999, description: 'The report year, overriding the title' })),
+    commit: Type.Optional(Type.Boolean({ default: false, description: 'Store the result as a draft (needs a token covering the unit, and ?unit=)' }))
+  },
+  { additionalProperties: false }
+)
+
+const ImportResult = Type.Object({
+  report: Type.Object({}, { additionalProperties: true, description: 'The canonical report (status draft); unit or year absent when undetected' }),
+  detected: Type.Object({
+    template: TemplateId,
+    year: Type.Union([Type.Integer(), Type.Null()]),
+    organ: Type.Union([Type.String(), Type.Null()]),
+    unit: Type.Optional(Type.String()),
+    candidates: Type.Optional(Type.Array(Type.String(), { description: 'Townships the organ fits equally well' }))
+  }),
+  parse: Type.Object({
+    cellsFound: Type.Integer(),
+    cellsExpected: Type.Integer(),
+    notFound: Type.Array(Type.String(), { description: 'Cell codes not read: null in the report' }),
+    notes: Type.Array(Type.String())
+  }),
+  validation: Type.Union([Evaluation, Type.Null()], { description: 'null while the unit or year is unknown' }),
+  stored: Type.Optional(SubmissionResult)
+})
+
+const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const submissions = createSubmissions(app.repos, () => app.now())
+  // Pages come as text/plain (their text) or text/html, nothing else (JSON is for other routes).
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('text/html', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body))
+
+  app.post(
+    '/imports',
+    {
+      bodyLimit: BODY_LIMIT,
+      config: {
+        access: {
+          roles: ['unit', 'district', 'admin'],
+          when: (request) => (request.query as { commit?: unknown }).commit === true || (request.query as { commit?: unknown }).commit === 'true',
+          scope: (request) => (request.query as { unit?: string }).unit ?? ''
+        }
+      },
+      schema: {
+        tags: ['imports'],
+        summary: 'Read a published report (text or HTML) into a canonical report',
+        description:
+          'Detects the template from the table headers, reads title, year, organ, document number, date, contact and the prose of ' +
+          'parts 一, 五 and 六, finds the unit in the registry, and never guesses a figure: a cell it cannot read is null and listed ' +
+          'in parse.notFound. Content types text/plain (the page as text, tables as `cell |` lines) and text/html.',
+        querystring: ImportQuery,
+        consumes: ['text/plain', 'text/html'],
+        body: Type.String({ description: 'The page' }),
+        response: {
+          200: ImportResult,
+          413: problemResponse('The page is over 2 MiB'),
+          415: problemResponse('The body is neither text/plain nor text/html'),
+          422: problemResponse('No tables of either national template were found')
+        }
+      }
+    },
+    async (request) => {
+      const kind = request.headers['content-type']?.startsWith('text/html') ? 'html' : 'text'
+      const { unit, year, commit } = request.query
+      if (commit && !unit) throw validationError([{ in: 'query', pointer: '/unit', message: 'is required with commit=true' }])
+      if (unit) submissions.requireTownship(unit)
+      let result
+      try {
+        result = importReport(request.body, kind, app.repos.divisions, { unit, year })
+      } catch (error) {
+        if (error instanceof UnreadableReport) throw new ImportUnreadable(error.message)
+        throw error
+      }
+      const { report } = result
+      const complete = report.unit !== undefined && report.year !== undefined ? (report as Report) : undefined
+      if (complete) submissions.checkYear(complete.year, 'query')
+      const validation = complete ? submissions.evaluate(complete) : null
+      if (!commit || !complete) return { ...result, validation }
+      const stored = submissions.submit(complete, { context: request.requestContext() })
+      return {
+        ...result,
+        validation,
+        stored: {
+          ...workflow(stored.head),
+          template: stored.template,
+          unchanged: stored.unchanged,
+          errors: stored.errors,
+          warnings: stored.warnings
+        }
+      }
+    }
+  )
+}
+
+export default importRoutes

@@ -1,0 +1,122 @@
+// Storing a report: the checks, the rules and the decision that a PUT makes, shared by the PUT
+// route, the import endpoint (?commit=true) and the import CLI.
+import type { RequestContext } from '../db/repositories/audit.js'
+import { ConcurrentChangeError, type ReportHead } from '../db/repositories/reports.js'
+import type { Repositories } from '../plugins/db.js'
+import { contentHash, isPublic, type Report } from '../domain/report.js'
+import { evaluateRules, type Evaluation } from '../domain/rules.js'
+import { decideSubmission, etag } from '../domain/submission.js'
+import { beijingYear } from '../domain/time.js'
+import {
+  DivisionNotFound,
+  NotATownship,
+  PreconditionFailed,
+  ReportInvalid,
+  ReportLocked,
+  validationError,
+  type FieldIssue
+} from '../errors.js'
+
+export interface Submitted {
+  head: ReportHead
+  /** 1 for the first revision: the route answers 201. */
+  created: boolean
+  unchanged: boolean
+  etag: string
+  template: Report['template']
+  errors: Evaluation['errors']
+  warnings: Evaluation['warnings']
+}
+
+export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisions' | 'deadlines'>, now: () => Date) {
+  const { reports, divisions, deadlines } = repos
+
+  /** 404 for an unknown code, 422 for a division that is not a township. */
+  function requireTownship(unit: string): void {
+    const division = divisions.get(unit)
+    if (!division) throw new DivisionNotFound(unit)
+    if (division.level !== 'township') throw new NotATownship(unit, division.level)
+  }
+
+  /** Reports exist from the first national template up to the current year. */
+  function checkYear(year: number, where: FieldIssue['in']): void {
+    const latest = beijingYear(now())
+    if (year > latest) throw validationError([{ in: where, pointer: '/year', message: `must not be after the current year (${latest})` }])
+  }
+
+  /**
+   * The rules, with the unit's report of the previous year for the cross-year ones when it has
+   * been submitted or accepted (a draft or a returned report is no baseline, and stays private).
+   */
+  function evaluate(report: Report): Evaluation {
+    const previous = reports.current(report.unit, report.year - 1)
+    const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
+    return evaluateRules({ report, previous: baseline })
+  }
+
+  /** Stores `report` as a new revision, or says it is unchanged; throws the problem otherwise. */
+  function submit(report: Report, options: { ifMatch?: string | undefined; amendmentReason?: string | undefined; context: RequestContext }): Submitted {
+    const { unit, year } = report
+    const current = reports.current(unit, year)
+    const evaluation = evaluate(report)
+    const hash = contentHash(report)
+    const decision = decideSubmission({
+      unit,
+      year,
+      current: current && { revision: current.head.currentRevision, status: current.head.status, contentHash: current.revision.contentHash },
+      status: report.status,
+      contentHash: hash,
+      evaluation,
+      ifMatch: options.ifMatch,
+      amendmentReason: options.amendmentReason
+    })
+    switch (decision.kind) {
+      case 'precondition-failed':
+        throw new PreconditionFailed(decision.expected, decision.actual)
+      case 'locked':
+        throw new ReportLocked(decision.detail)
+      case 'invalid': {
+        const n = evaluation.errors.length
+        throw Object.assign(new ReportInvalid(`${n} error${n === 1 ? '' : 's'}`), { errors: evaluation.errors })
+      }
+      case 'unchanged': {
+        const { head, revision } = current!
+        return { head, created: false, unchanged: true, etag: etag(unit, year, head.currentRevision), template: revision.template, errors: revision.errors, warnings: revision.warnings }
+      }
+      case 'store': {
+        try {
+          const head = reports.appendRevision({
+            unit,
+            year,
+            expectedRevision: current?.head.currentRevision ?? 0,
+            revision: decision.revision,
+            report,
+            contentHash: hash,
+            errors: evaluation.errors,
+            warnings: evaluation.warnings,
+            reason: options.amendmentReason ?? null,
+            context: options.context,
+            at: now(),
+            deadline: deadlines.effective(unit, year).date
+          })
+          return {
+            head,
+            created: decision.revision === 1,
+            unchanged: false,
+            etag: etag(unit, year, head.currentRevision),
+            template: report.template,
+            errors: evaluation.errors,
+            warnings: evaluation.warnings
+          }
+        } catch (error) {
+          if (error instanceof ConcurrentChangeError) throw new ReportLocked('Another revision was stored first; read it and retry')
+          throw error
+        }
+      }
+    }
+  }
+
+  return { requireTownship, checkYear, evaluate, submit }
+}
+
+export type Submissions = ReturnType<typeof createSubmissions>

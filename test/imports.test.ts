@@ -1,0 +1,221 @@
+// Import of published reports: the real page of 峰市镇 to exactly its canonical JSON, the same
+// report as HTML, a gb2021 report both ways, the variants real pages print, pages cut short,
+// garbage, and the endpoint and CLI around it.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { importReport } from '../src/domain/import/index.js'
+import { labelMatches, normalizeLabel, readValue } from '../src/domain/import/text.js'
+import type { Report } from '../src/domain/report.js'
+import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
+import { asAdmin, build, fengshi, freshDatabasePath, SHARED, tokenFor } from './helper.js'
+import { pageText, reportPage } from './page.js'
+
+const TEXT = readFileSync(join(SHARED, 'fixtures/fengshi-2020.txt'), 'utf8')
+const HTML = readFileSync(new URL('fixtures/fengshi-2020.html', import.meta.url), 'utf8')
+
+/** 坎市镇's 2021 report on the 2021 template, with figures in every table. */
+function kanshi2021(): Report {
+  const report = sampleReport({ unit: '350803101', year: 2021, template: 'gb2021', random: seededRandom(4) })
+  report.meta = {
+    title: '龙岩市永定区坎市镇2021年政府信息公开工作年度报告',
+    organ: '龙岩市永定区坎市镇人民政府',
+    documentNumber: '坎政〔2022〕3号',
+    publishedOn: '2022-01-20',
+    sourceUrl: null,
+    contact: { address: '龙岩市永定区坎市镇人民政府', postcode: '364102', phone: '0597—5123456', fax: '0597—5123457' }
+  }
+  report.narrative = { overview: '2021年，坎市镇……\n（一）主动公开情况\n全年主动公开政府信息20条。', problems: '一是……\n二是……', other: '无' }
+  return report
+}
+
+t.test('the real page of 峰市镇 (2020) imports to exactly its canonical JSON', async (t) => {
+  const { app } = await build(t)
+  const result = importReport(TEXT, 'text', app.repos.divisions)
+  t.same({ ...result.report, status: 'submitted' }, fengshi(), 'every cell, the template, year, unit, meta and prose')
+  t.equal(result.report.status, 'draft')
+  t.same(result.detected, { template: 'gb2019', year: 2020, organ: '龙岩市永定区峰市镇人民政府', unit: '350803109' })
+  t.same(result.parse, { cellsFound: 198, cellsExpected: 198, notFound: [], notes: [] })
+
+  t.test('and so does the same report as an HTML page with merged header cells', async (t) => {
+    const html = importReport(HTML, 'html', app.repos.divisions)
+    t.same({ ...html.report, status: 'submitted' }, fengshi())
+    t.same(html.parse.notFound, [])
+  })
+})
+
+t.test('a gb2021 report, as HTML and as text', async (t) => {
+  const { app } = await build(t)
+  const report = kanshi2021()
+  const html = reportPage(report)
+  for (const [kind, input] of [['html', html], ['text', pageText(html)]] as const) {
+    const result = importReport(input, kind, app.repos.divisions)
+    t.same({ ...result.report, status: 'submitted' }, report, kind)
+    t.equal(result.detected.template, 'gb2021', `${kind}: detected from the headers`)
+    t.equal(result.parse.cellsFound, 200)
+  }
+})
+
+t.test('the template comes from the headers, never from the year', async (t) => {
+  const { app } = await build(t)
+  const late = { ...fengshi(), year: 2021, meta: { ...fengshi().meta, title: '龙岩市永定区峰市镇2021年政府信息公开工作年度报告' } }
+  const result = importReport(reportPage(late), 'html', app.repos.divisions)
+  t.equal(result.detected.template, 'gb2019')
+  t.equal(result.detected.year, 2021)
+})
+
+t.test('the variants real pages print', async (t) => {
+  const { app } = await build(t)
+  const registry = app.repos.divisions
+  t.test('labels: full-width brackets, spaces, Traditional characters, cut short, old names', async (t) => {
+    t.ok(labelMatches(normalizeLabel('（三）不予公开'), normalizeLabel('(三)不予公开')))
+    t.ok(labelMatches(normalizeLabel('一、本年新收政府信息公開申請數量'), normalizeLabel('一、本年新收政府信息公开申请数量')))
+    t.ok(labelMatches(normalizeLabel('本年新\n制作数量'), normalizeLabel('本年新制作数量')))
+    t.ok(labelMatches(normalizeLabel('（二）部分公开'), normalizeLabel('（二）部分公开（区分处理的，只计这一情形，不计其他情形）')), 'cut short')
+    t.notOk(labelMatches(normalizeLabel('总计'), normalizeLabel('（七）总计')), 'a column header is not the total row')
+    t.notOk(labelMatches(normalizeLabel('其他'), normalizeLabel('3.其他')))
+  })
+  t.test('values: signed changes, decimals, amounts with units, blanks', async (t) => {
+    t.same(readValue('+8'), { kind: 'number', value: 8 })
+    t.same(readValue('－3'), { kind: 'number', value: -3 })
+    t.same(readValue('0.092'), { kind: 'number', value: 0.092 })
+    t.same(readValue('251000元'), { kind: 'number', value: 251000, unit: 'yuan' })
+    t.same(readValue('1,234'), { kind: 'number', value: 1234 })
+    for (const blank of ['', '/', '／', '—', '-', '无']) t.same(readValue(blank), { kind: 'blank' }, JSON.stringify(blank))
+    t.same(readValue('见附件'), { kind: 'text' })
+  })
+  t.test('a page with them all', async (t) => {
+    const variant = HTML.replace('（三）不予公开', '(三)不予公开')
+      .replace('一、本年新收政府信息公开申请数量', '一、本年新收政府信息公開申請數量')
+      .replace(/(<td[^>]*>)838110(<\/td>)/, '$1838110元$2')
+      .replace(/<td>\+8<\/td>/, '<td>８</td>')
+      .replace(/(<td>行政处罚<\/td><td>)0(<\/td>)/, '$1/$2')
+    const result = importReport(variant, 'html', registry)
+    t.equal(result.parse.cellsFound, 198)
+    t.equal((result.report.proactive.procurement as Record<string, unknown>).amountUnit, 'yuan')
+    t.equal((result.report.proactive.licensing as Record<string, unknown>).change, 8)
+    t.equal((result.report.proactive.penalties as Record<string, unknown>).previousCount, null, 'a / is a blank, read as null')
+  })
+  t.test('gb2021 fees in 元 are converted to 万元; 规范性文件 stands for 行政规范性文件', async (t) => {
+    const report = kanshi2021()
+    const page = reportPage(report)
+      .replace('行政规范性文件', '规范性文件')
+      .replace(/(<td>行政事业性收费<\/td><td[^>]*>)[\d.]+(<\/td>)/, '$1920元$2')
+    const result = importReport(page, 'html', registry)
+    t.equal((result.report.proactive.fees as Record<string, unknown>).amount, 0.092)
+    t.same(result.report.proactive.normativeDocuments, report.proactive.normativeDocuments)
+  })
+  t.test('a row whose cells are not figures is reported and left blank, not shifted', async (t) => {
+    const page = HTML.replace(/(<td colspan="2">（一）予以公开<\/td>)<td>0<\/td>/, '$1<td>见附件</td>')
+    const result = importReport(page, 'html', registry)
+    t.equal((result.report.requests.outcomes as Record<string, Record<string, unknown>>).granted!.naturalPerson, null)
+    t.ok(result.parse.notFound.includes('requests.outcomes.granted.naturalPerson'))
+    t.match(result.parse.notes.join('\n'), /予以公开/)
+    t.equal((result.report.requests.outcomes as Record<string, Record<string, unknown>>).partiallyGranted!.naturalPerson, 0, 'the next row is still read')
+  })
+  t.test('a fractional count is not taken', async (t) => {
+    const page = HTML.replace(/(<td>其他对外管理服务事项<\/td><td>0<\/td><td>\+189<\/td><td>)334/, '$133.4')
+    const result = importReport(page, 'html', registry)
+    t.equal((result.report.proactive.otherServices as Record<string, unknown>).decisions, null)
+    t.ok(result.parse.notFound.includes('proactive.otherServices.decisions'))
+  })
+})
+
+t.test('a page cut in the middle of table 三 keeps what comes before the cut', async (t) => {
+  const { app } = await build(t)
+  const cut = TEXT.slice(0, TEXT.indexOf('4.保护第三方合法权益'))
+  const result = importReport(cut, 'text', app.repos.divisions)
+  const outcomes = result.report.requests.outcomes as Record<string, Record<string, Record<string, unknown>>>
+  t.equal((result.report.proactive.otherServices as Record<string, unknown>).decisions, 334, 'table 二 whole')
+  t.equal(outcomes.withheld!.securityStability!.total, 0, 'the last row before the cut')
+  t.equal(outcomes.withheld!.thirdPartyRights!.total, null, 'the first row after it')
+  t.equal((result.report.appeals.reconsideration as Record<string, unknown>).total, null)
+  t.ok(result.parse.notFound.includes('requests.carriedForward.total'))
+  t.ok(result.parse.notFound.includes('appeals.reconsideration.total'))
+  t.equal(result.parse.cellsFound, 198 - result.parse.notFound.length)
+  t.equal(result.report.narrative?.problems, null)
+})
+
+t.test('garbage is refused, never a crash or a hang', async (t) => {
+  const { app } = await build(t)
+  for (const input of ['', 'hello', '\u0000\u0001\u0002'.repeat(1000), '<html><body><p>no tables</p></body></html>']) {
+    t.throws(() => importReport(input, 'text', app.repos.divisions), { name: 'UnreadableReport' })
+  }
+  const post = (payload: string | Buffer, type: string) => app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': type }, payload })
+  t.equal((await post('', 'text/plain')).statusCode, 422)
+  t.equal((await post(Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 256)), 'text/plain')).statusCode, 422)
+  const noise = 'x|y|\n噪'.repeat(1024 * 1024)
+  const big = await post(noise, 'text/plain')
+  t.equal(big.statusCode, 413)
+  t.equal(big.json().code, 'BODY_TOO_LARGE')
+  const started = performance.now()
+  const heavy = await post('|\n'.repeat(500_000), 'text/plain')
+  t.equal(heavy.statusCode, 422, '1 MB of empty cells')
+  t.ok(performance.now() - started < 5000, 'in reasonable time')
+  t.equal((await post(JSON.stringify(fengshi()), 'application/json')).statusCode, 415)
+})
+
+t.test('the unit: found through district and city, ambiguity reported, ?unit= overrides', async (t) => {
+  const { app } = await build(t)
+  const page = (organ: string) => HTML.replace(/<p class="sign">[^<]*<\/p>/, `<p class="sign">${organ}</p>`)
+  const ambiguous = importReport(page('城关镇人民政府'), 'html', app.repos.divisions)
+  t.equal(ambiguous.detected.unit, undefined)
+  t.ok((ambiguous.detected.candidates?.length ?? 0) > 50, 'many townships are called 城关镇')
+  t.match(ambiguous.parse.notes.join(), /pass \?unit=/)
+  t.equal(ambiguous.report.unit, undefined)
+  const overridden = importReport(page('城关镇人民政府'), 'html', app.repos.divisions, { unit: '350803101' })
+  t.equal(overridden.report.unit, '350803101')
+  const noDistrict = importReport(page('峰市镇人民政府'), 'html', app.repos.divisions)
+  t.equal(noDistrict.detected.unit, '350803109', '峰市镇 is one of one')
+})
+
+t.test('POST /v1/imports', async (t) => {
+  const { app } = await build(t)
+  const response = await app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'text/plain; charset=utf-8' }, payload: TEXT })
+  t.equal(response.statusCode, 200)
+  const body = response.json()
+  t.same(body.detected, { template: 'gb2019', year: 2020, organ: '龙岩市永定区峰市镇人民政府', unit: '350803109' })
+  t.same(body.parse, { cellsFound: 198, cellsExpected: 198, notFound: [], notes: [] })
+  t.same(body.validation, { valid: true, errors: [], warnings: [] })
+  t.same({ ...body.report, status: 'submitted' }, fengshi())
+  t.equal(body.stored, undefined)
+
+  const html = await app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'text/html' }, payload: HTML })
+  t.equal(html.json().parse.cellsFound, 198)
+
+  t.test('commit=true stores a draft, for a token that covers the unit', async (t) => {
+    const url = '/v1/imports?commit=true&unit=350803109'
+    const anonymous = await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: TEXT })
+    t.equal(anonymous.statusCode, 401)
+    const other = await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain', ...tokenFor(app, 'unit', '350803101').headers }, payload: TEXT })
+    t.equal(other.statusCode, 403)
+    const stored = await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain', ...tokenFor(app, 'unit', '350803109').headers }, payload: TEXT })
+    t.equal(stored.statusCode, 200)
+    t.match(stored.json().stored, { unit: '350803109', year: 2020, status: 'draft', revision: 1, unchanged: false })
+    const draft = (await app.inject({ url: '/v1/reports/350803109/2020', headers: asAdmin(app) })).json()
+    t.equal(draft.status, 'draft')
+    t.same(draft.requests, fengshi().requests)
+    const noUnit = await app.inject({ method: 'POST', url: '/v1/imports?commit=true', headers: { 'content-type': 'text/plain', ...asAdmin(app) }, payload: TEXT })
+    t.equal(noUnit.statusCode, 400)
+    t.equal(noUnit.json().errors[0].pointer, '/unit')
+  })
+})
+
+t.test('npm run import prints one line per file', async (t) => {
+  const env = { ...process.env, DATABASE_PATH: freshDatabasePath() }
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', join(SHARED, 'fixtures/fengshi-2020.txt'), 'test/fixtures/fengshi-2020.html'], { env, encoding: 'utf8' })
+  const lines = out.trim().split('\n')
+  t.equal(lines.length, 2)
+  t.match(lines[0], /350803109\t2020\tgb2019\tcells 198\/198\terrors 0\twarnings 0$/)
+  const committed = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', '--commit', 'test/fixtures/fengshi-2020.html'], { env, encoding: 'utf8' })
+  t.match(committed, /stored r1/)
+})
+
+t.test('a page with the headers of a template and a flood of cells is refused quickly', async (t) => {
+  const { app } = await build(t)
+  const flood = TEXT.replace('三、收到和处理政府信息公开申请情况', `${'|\n1 |\n'.repeat(100_000)}三、收到和处理政府信息公开申请情况`)
+  const started = performance.now()
+  t.throws(() => importReport(flood, 'text', app.repos.divisions), { name: 'UnreadableReport' })
+  t.ok(performance.now() - started < 2000)
+})
