@@ -7,7 +7,10 @@ import autocannon from 'autocannon'
 export interface Server {
   url: string
   pid: number
+  /** SIGTERM, and wait for the process to end. */
   stop(): Promise<void>
+  /** Sends a signal; resolves with how the process ended. */
+  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
 /** Starts `script` (compiled JS as is, TypeScript through tsx) and waits until it answers `probe`. */
@@ -16,6 +19,9 @@ export async function startServer(script: string, env: Record<string, string>, p
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit']
   })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal }))
+  )
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 120_000
   for (;;) {
@@ -28,15 +34,11 @@ export async function startServer(script: string, env: Record<string, string>, p
     if (Date.now() > deadline) throw new Error(`${script} did not start within 2 minutes`)
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  return {
-    url,
-    pid: child.pid!,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      })
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    return exited
   }
+  return { url, pid: child.pid!, kill, stop: async () => void (await kill('SIGTERM')) }
 }
 
 /** Resident memory of a process in MB, from /proc (Linux). */

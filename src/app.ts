@@ -6,7 +6,8 @@ import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import auth from './plugins/auth.js'
 import db from './plugins/db.js'
-import errors from './plugins/errors.js'
+import errors, { replyWithProblem, type ErrorWithDetails } from './plugins/errors.js'
+import jsonBody from './plugins/json-body.js'
 import openapi from './plugins/swagger.js'
 import divisionRoutes from './routes/divisions.js'
 import healthRoutes from './routes/health.js'
@@ -50,7 +51,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
       return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : `req-${randomUUID()}`
     },
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+    // A request must arrive whole within 30 s: slow bodies cannot hold connections forever.
+    requestTimeout: 30_000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: (error, request, reply) => replyWithProblem(error as ErrorWithDetails, request, reply)
   })
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS))
@@ -64,6 +68,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['etag', 'location', 'x-request-id'] })
   await app.register(helmet)
   await app.register(errors)
+  await app.register(jsonBody)
   await app.register(openapi)
   await app.register(db, { databasePath: config.databasePath })
   await app.register(auth, {

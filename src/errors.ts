@@ -15,6 +15,8 @@ export interface FieldIssue {
 export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
   VALIDATION: 'The request does not match its schema',
   MALFORMED_BODY: 'The request body could not be parsed',
+  MALFORMED_URL: 'The request URL could not be read',
+  URI_TOO_LONG: 'The request URL is too long',
   NOT_FOUND: 'There is nothing at this address',
   DIVISION_NOT_FOUND: 'No division has this code',
   REPORT_NOT_FOUND: 'No report is stored for this unit and year',
@@ -42,6 +44,8 @@ const define = (code: keyof typeof PROBLEM_TITLES, status: number, message: stri
   createError(code, message, status)
 
 export const ValidationFailed = define('VALIDATION', 400, '%s')
+export const MalformedBody = define('MALFORMED_BODY', 400, '%s')
+export const UnsupportedMediaType = define('UNSUPPORTED_MEDIA_TYPE', 415, '%s')
 export const DivisionNotFound = define('DIVISION_NOT_FOUND', 404, 'No division has the code %s')
 export const ReportNotFound = define('REPORT_NOT_FOUND', 404, 'No report is stored for unit %s and year %s')
 export const RevisionNotFound = define('REVISION_NOT_FOUND', 404, 'The report has no revision %s')

@@ -14,7 +14,10 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
-  FST_ERR_CTP_INVALID_TYPE: 'MALFORMED_BODY'
+  FST_ERR_CTP_INVALID_TYPE: 'MALFORMED_BODY',
+  FST_ERR_BAD_URL: 'MALFORMED_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+  FST_ERR_ASYNC_CONSTRAINT: 'MALFORMED_URL'
 }
 
 const PROBLEM_DESCRIPTIONS: Record<string, string> = {
@@ -29,7 +32,7 @@ export function problemResponse(description: string) {
   return { description, content: { 'application/problem+json': { schema: Type.Ref('Problem') } } }
 }
 
-type ErrorWithDetails = Omit<FastifyError, 'validation'> & {
+export type ErrorWithDetails = Omit<FastifyError, 'validation'> & {
   validation?: FieldIssue[]
   errors?: unknown[]
   /** Response headers the problem needs, e.g. WWW-Authenticate on a 401 or Retry-After on a 429. */
@@ -59,6 +62,18 @@ function sendProblem(reply: FastifyReply, body: ProblemT): FastifyReply {
   return reply.code(body.status).type('application/problem+json').send(body)
 }
 
+/**
+ * The error handler, also given to Fastify as `frameworkErrors` so that what its router refuses
+ * (a malformed URL, a path parameter over its length) is a problem too.
+ */
+export function replyWithProblem(error: ErrorWithDetails, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = toProblem(error, request)
+  if (error.headers && problem.status < 500) reply.headers(error.headers)
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+  else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused')
+  return sendProblem(reply, problem)
+}
+
 function toProblem(error: ErrorWithDetails, request: FastifyRequest): ProblemT {
   const status = error.statusCode ?? 500
   if (status >= 500 || !error.code) {
@@ -76,13 +91,7 @@ function toProblem(error: ErrorWithDetails, request: FastifyRequest): ProblemT {
 
 export default fp(
   async function errors(app: FastifyInstance) {
-    app.setErrorHandler((error: ErrorWithDetails, request, reply) => {
-      const problem = toProblem(error, request)
-      if (error.headers && problem.status < 500) reply.headers(error.headers)
-      if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
-      else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused')
-      return sendProblem(reply, problem)
-    })
+    app.setErrorHandler(replyWithProblem)
 
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, problemBody(request, 404, 'NOT_FOUND', `No route answers ${request.method} ${request.url.split('?')[0]}`))
