@@ -9,6 +9,7 @@ import { evaluateRules } from '../src/domain/rules.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import type { Report } from '../src/domain/report.js'
 import { importReport } from '../src/domain/import/index.js'
+import { signature, similarity } from '../src/domain/quality.js'
 import { openDatabase } from '../src/db/connection.js'
 import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
 import { seedDivisions } from '../src/db/seed-divisions.js'
@@ -39,7 +40,13 @@ export function validationBenchmarks() {
   const connection = openDatabase(':memory:')
   const divisions = createDivisionsRepository(connection.db)
   seedDivisions(divisions)
+  // A district's worth of other reports' prose sketches, as the copied-prose rule compares them.
+  const peers = Array.from({ length: 50 }, (_, i) => signature(fixture.narrative!.overview!.slice(i * 10) + i)!)
   return [
+    measure('copied-prose check: sketch one report, compare with 50 peers', () => {
+      const own = signature(fixture.narrative!.overview)!
+      for (const peer of peers) similarity(own, peer)
+    }),
     measure('import the published text of 峰市镇 2020', () => importReport(page, 'text', divisions)),
     measure('import the same report as HTML', () => importReport(html, 'html', divisions)),
     measure('schema check, gb2019 fixture', () => validate(fixture)),

@@ -269,6 +269,20 @@ CREATE TABLE `divisions` (
 --> statement-breakpoint
 CREATE INDEX `divisions_parent_idx` ON `divisions` (`parent_code`,`code`);--> statement-breakpoint
 CREATE INDEX `divisions_level_idx` ON `divisions` (`level`,`code`);--> statement-breakpoint
+CREATE TABLE `finding_explanations` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`report_id` integer NOT NULL,
+	`revision` integer NOT NULL,
+	`rule` text NOT NULL,
+	`cell` text NOT NULL,
+	`comment` text NOT NULL,
+	`by_token_id` text,
+	`by_role` text,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `finding_explanations_uq` ON `finding_explanations` (`report_id`,`revision`,`rule`,`cell`);--> statement-breakpoint
 CREATE TABLE `report_reviews` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`report_id` integer NOT NULL,
@@ -300,6 +314,13 @@ CREATE TABLE `report_revisions` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `report_revisions_report_revision_uq` ON `report_revisions` (`report_id`,`revision`);--> statement-breakpoint
+CREATE TABLE `report_signatures` (
+	`report_id` integer PRIMARY KEY NOT NULL,
+	`overview` text,
+	`problems` text,
+	FOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `reports` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`unit_code` text NOT NULL,

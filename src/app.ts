@@ -15,6 +15,7 @@ import aggregateRoutes from './routes/aggregates.js'
 import auditRoutes from './routes/audit.js'
 import exportRoutes from './routes/exports.js'
 import importRoutes from './routes/imports.js'
+import qualityRoutes from './routes/quality.js'
 import reportRoutes from './routes/reports.js'
 import templateRoutes from './routes/templates.js'
 import tokenRoutes from './routes/tokens.js'
@@ -83,6 +84,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(aggregateRoutes, { prefix: '/v1' })
   await app.register(exportRoutes, { prefix: '/v1' })
   await app.register(importRoutes, { prefix: '/v1' })
+  await app.register(qualityRoutes, { prefix: '/v1' })
   await app.register(tokenRoutes, { prefix: '/v1' })
   await app.register(auditRoutes, { prefix: '/v1' })
   return app

@@ -2,6 +2,7 @@
 // decisions, deadlines, diffs and the sample generator. No HTTP, no SQL.
 import t from 'tap'
 import { defaultDeadline, isOnTime } from '../src/domain/deadlines.js'
+import { isJump, modifiedZ, readNumber, signature, similarity } from '../src/domain/quality.js'
 import { canonicalJson, cellValues, contentHash, diffReports, type CellTree, type Report } from '../src/domain/report.js'
 import { evaluateRules, RULES, type Violation } from '../src/domain/rules.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
@@ -117,6 +118,10 @@ t.test('rules', async (t) => {
         'W-INFORCE-CONTINUITY',
         'W-TEMPLATE-YEAR',
         'W-TOWNSHIP-REGULATIONS',
+        'W-NARRATIVE-COPY',
+        'W-TEXT-TABLE',
+        'W-YOY-JUMP',
+        'W-PEER-OUTLIER',
         'W-INCOMPLETE'
       ]
     )
@@ -232,16 +237,20 @@ t.test('rules', async (t) => {
   })
 
   t.test('W-CARRY-CONTINUITY: carried over differs from last year’s carried forward', async (t) => {
-    const previous = sample('gb2019', 11, 2020)
     const report = sample('gb2021', 12, 2021)
+    // Last year's report: the same figures (no jumps), but a different carried forward.
+    const previous = edit(report, (p) => {
+      p.year = 2020
+      const forward = structuredClone((report.requests as Record<string, CellTree>).carriedOver!)
+      forward.naturalPerson = (forward.naturalPerson as number) + 1
+      forward.total = (forward.total as number) + 1
+      ;(p.requests as Record<string, CellTree>).carriedForward = forward
+      const docs = (p.proactive as Record<string, CellTree>).normativeDocuments!
+      docs.inForce = (docs.inForce as number) - (docs.issued as number) + (docs.repealed as number)
+    })
     const violations = all(report, previous)
     t.same(rulesOf(violations), ['W-CARRY-CONTINUITY'])
-    const differing = Object.keys((report.requests as Record<string, CellTree>).carriedOver!).filter(
-      (c) =>
-        (report.requests as Record<string, CellTree>).carriedOver![c] !==
-        (previous.requests as Record<string, CellTree>).carriedForward![c]
-    )
-    t.ok(differing.length > 0)
+    const differing = ['naturalPerson', 'total']
     t.same(violations.map((v) => v.cells), differing.map((c) => [`/requests/carriedOver/${c}`]), 'one warning per differing column')
     const column = differing[0]!
     t.equal(violations[0]?.left, (report.requests as Record<string, CellTree>).carriedOver![column])
@@ -257,17 +266,14 @@ t.test('rules', async (t) => {
   })
 
   t.test('W-INFORCE-CONTINUITY: in force ≠ last year’s in force + issued − repealed (gb2021 both years)', async (t) => {
-    const previous = sample('gb2021', 21, 2021)
-    const report = edit(sample('gb2021', 22, 2022), (r) => {
-      ;(r.requests as Record<string, CellTree>).carriedOver = structuredClone((previous.requests as Record<string, CellTree>).carriedForward!)
-      // Keep 三 balanced after replacing carriedOver: received absorbs the difference.
-      const req = r.requests as Record<string, CellTree>
-      for (const c of Object.keys(req.received!)) {
-        req.received![c] = ((req.outcomes!.total as CellTree)[c] as number) + (req.carriedForward![c] as number) - (req.carriedOver![c] as number)
-      }
+    const report = sample('gb2021', 22, 2022)
+    // Last year: the same figures, carried forward as this year's carried over, 3 more in force.
+    const previous = edit(report, (p) => {
+      p.year = 2021
+      ;(p.requests as Record<string, CellTree>).carriedForward = structuredClone((report.requests as Record<string, CellTree>).carriedOver!)
+      const docs = (p.proactive as Record<string, CellTree>).normativeDocuments!
+      docs.inForce = (docs.inForce as number) + 3
     })
-    const received = (report.requests as Record<string, CellTree>).received!
-    if (Object.values(received).some((v) => (v as number) < 0)) t.fail('fixture construction made a negative count')
     const doc = (x: Report) => (x.proactive as Record<string, CellTree>).normativeDocuments!
     const expected = (doc(previous).inForce as number) + (doc(report).issued as number) - (doc(report).repealed as number)
     const violations = all(report, previous)
@@ -397,4 +403,82 @@ t.test('content and diffs', async (t) => {
   const changes = diffReports(a, switched)
   t.ok(changes.some((c) => c.cell === 'template' && c.old === 'gb2019' && c.new === 'gb2021'))
   t.ok(changes.some((c) => c.cell === 'proactive.regulations.newlyMade' && c.new === null), 'a cell of the old template only')
+})
+
+t.test('data quality rules', async (t) => {
+  const overview = fengshi().narrative!.overview!
+  const noPeers = { own: { overview: null, problems: null }, narratives: [], cells: {} }
+
+  t.test('W-NARRATIVE-COPY: prose copied with small edits, named; different prose is not', async (t) => {
+    const report = fengshi()
+    const copy = overview.replace(/峰市镇/g, '坎市镇').replace('积极开展教育培训', '大力开展业务培训').replace('群众满意度较高', '群众满意')
+    const peers = {
+      own: { overview: signature(overview), problems: null },
+      narratives: [
+        { unit: '350803101', year: 2020, part: 'overview' as const, signature: signature(copy)! },
+        { unit: '350803102', year: 2020, part: 'overview' as const, signature: signature(fengshi().narrative!.problems! + '另写一段完全不同的文字。'.repeat(5))! }
+      ],
+      cells: {}
+    }
+    const violations = evaluateRules({ report, peers }).warnings
+    t.same(rulesOf(violations), ['W-NARRATIVE-COPY'])
+    t.match(violations[0], { cells: ['/narrative/overview'], right: 0.9 })
+    t.ok(violations[0]!.left! >= 0.9, `similarity ${violations[0]!.left}`)
+    t.match(violations[0]!.message.zh, /350803101 ?2020年度报告/)
+    t.same(evaluateRules({ report, peers: { ...peers, narratives: [peers.narratives[1]!] } }).warnings, [], 'a different text is no copy')
+    const ownLastYear = { ...peers, narratives: [{ unit: '350803109', year: 2019, part: 'overview' as const, signature: signature(overview)! }] }
+    t.match(evaluateRules({ report, peers: ownLastYear }).warnings[0]!.message.zh, /本单位2019年度报告/)
+    t.equal(signature('无'), null, 'too short to judge')
+    t.equal(similarity(signature(overview)!, signature(overview)!), 1)
+  })
+
+  t.test('W-TEXT-TABLE: figures stated plainly, in several phrasings', async (t) => {
+    const withText = (text: string) => edit(fengshi(), (r) => (r.narrative!.overview = text))
+    const said = (text: string) => evaluateRules({ report: withText(text) }).warnings.filter((w) => w.rule === 'W-TEXT-TABLE')
+    t.same(said('本镇2020年共受理政府信息公开申请0件。'), [], 'agrees with the table')
+    const three = said('本镇2020年共受理政府信息公开申请3件。')
+    t.match(three, [{ left: 3, right: 0, cells: ['/narrative/overview', '/requests/received/total'] }])
+    t.match(three[0]!.message.zh, /共受理政府信息公开申请3件/)
+    t.match(said('全年共收到政府信息公开申请十二件'), [{ left: 12 }])
+    t.match(said('本年度新收政府信息公开申请 5 件'), [{ left: 5 }])
+    t.match(said('收到行政复议申请1件'), [{ left: 1, right: 0 }])
+    t.match(said('被提起行政诉讼2起'), [{ left: 2, cells: ['/narrative/overview', '/appeals/litigationDirect/total', '/appeals/litigationAfterReconsideration/total'] }])
+    t.same(said('其中3件申请已办结'), [], 'an ambiguous phrasing is left alone')
+    t.same(said('主动公开政府信息13条'), [], 'no cell of the templates holds that figure')
+    t.equal(readNumber('一百零五'), 105)
+    t.equal(readNumber('二十'), 20)
+  })
+
+  t.test('W-YOY-JUMP: more than ×5, above a minimum size', async (t) => {
+    t.notOk(isJump(20, 100), '×5 exactly is not more than ×5')
+    t.ok(isJump(20, 101))
+    t.ok(isJump(101, 20), 'either way')
+    t.notOk(isJump(0, 19), '0 → 19 is small')
+    t.ok(isJump(0, 20))
+    const before = sample('gb2021', 31, 2021)
+    const after = edit(before, (r) => {
+      r.year = 2022
+      ;(r.proactive.licensing as CellTree).decisions = ((before.proactive.licensing as CellTree).decisions as number) * 6 + 20
+      ;(r.requests as Record<string, CellTree>).carriedOver = structuredClone((before.requests as Record<string, CellTree>).carriedForward!)
+      const req = r.requests as Record<string, CellTree>
+      for (const c of Object.keys(req.received!)) {
+        req.received![c] = ((req.outcomes!.total as CellTree)[c] as number) + (req.carriedForward![c] as number) - (req.carriedOver![c] as number)
+      }
+    })
+    const jumps = evaluateRules({ report: after, previous: before }).warnings.filter((w) => w.rule === 'W-YOY-JUMP')
+    t.match(jumps, [{ cells: ['/proactive/licensing/decisions'], right: (before.proactive.licensing as CellTree).decisions }])
+  })
+
+  t.test('W-PEER-OUTLIER: the modified z-score against the district’s other townships', async (t) => {
+    const peers = [10, 11, 12, 13, 14, 15, 12]
+    t.ok(modifiedZ(100, peers)! > 3.5)
+    t.ok(Math.abs(modifiedZ(16, peers)!) <= 3.5)
+    t.equal(modifiedZ(100, [1, 2, 3, 4]), null, 'fewer than five peers')
+    t.equal(modifiedZ(100, [0, 0, 0, 0, 0, 1]), null, 'no spread among peers')
+    const report = edit(fengshi(), (r) => ((r.proactive.licensing as CellTree).decisions = 500))
+    const context = { ...noPeers, cells: { 'proactive.licensing.decisions': peers, 'requests.received.total': [0, 0, 0, 0, 0] } }
+    const flagged = evaluateRules({ report, peers: context }).warnings
+    t.same(rulesOf(flagged), ['W-PEER-OUTLIER'])
+    t.match(flagged[0], { cells: ['/proactive/licensing/decisions'], left: 500, right: 12 })
+  })
 })

@@ -13,6 +13,7 @@ import { evaluateRules } from '../domain/rules.js'
 import { demoSubmission } from '../domain/sample-report.js'
 import { beijingYear } from '../domain/time.js'
 import { createRepositories } from '../plugins/db.js'
+import { signaturesOf } from '../services/submissions.js'
 
 const USAGE = 'usage: npm run seed:demo -- --years 2020,2021 [--scale national | district:<division code>]'
 
@@ -50,6 +51,7 @@ for (const year of [...years].sort()) {
     if (!demo) continue
     current.set(unit, demo.report)
     const { errors, warnings } = evaluateRules({ report: demo.report, previous: previous.get(unit) })
+    const signatures = signaturesOf(demo.report)
     batch.push({
       report: demo.report,
       status: demo.status,
@@ -57,7 +59,8 @@ for (const year of [...years].sort()) {
       timeliness: timelinessOf(demo.firstSubmittedAt, deadline),
       errors,
       warnings,
-      at: demo.firstSubmittedAt ?? new Date(`${year + 1}-01-20T10:00:00+08:00`)
+      at: demo.firstSubmittedAt ?? new Date(`${year + 1}-01-20T10:00:00+08:00`),
+      signatures
     })
   }
   for (let i = 0; i < batch.length; i += 5000) added += repos.reports.bulkInsert(batch.slice(i, i + 5000), context)

@@ -196,3 +196,35 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_division_idx').on(t.divisionCode, t.id), index('audit_action_idx').on(t.action, t.id)]
 )
+
+/**
+ * Bottom-k MinHash sketches of each current report's prose (domain/quality.ts), so that a new
+ * submission is compared with its district's reports without reading their text.
+ */
+export const reportSignatures = sqliteTable('report_signatures', {
+  reportId: integer('report_id')
+    .primaryKey()
+    .references(() => reports.id),
+  overview: text('overview', { mode: 'json' }).$type<number[] | null>(),
+  problems: text('problems', { mode: 'json' }).$type<number[] | null>()
+})
+
+/** A district reviewer's explanation of a warning on one revision; a new revision reopens it. */
+export const findingExplanations = sqliteTable(
+  'finding_explanations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    revision: integer('revision').notNull(),
+    rule: text('rule').notNull(),
+    /** The first cell of the finding, which tells apart several findings of one rule. */
+    cell: text('cell').notNull(),
+    comment: text('comment').notNull(),
+    byTokenId: text('by_token_id'),
+    byRole: text('by_role'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+  },
+  (t) => [uniqueIndex('finding_explanations_uq').on(t.reportId, t.revision, t.rule, t.cell)]
+)

@@ -1,5 +1,15 @@
 // The consistency rules (勾稽关系) of report-format.md as one table of data, with pure evaluation.
 // The same table drives validation, the catalogue endpoint and the documentation.
+import {
+  COPY_THRESHOLD,
+  isJump,
+  JUMP_FACTOR,
+  JUMP_MINIMUM,
+  modifiedZ,
+  OUTLIER_THRESHOLD,
+  similarity,
+  statedFigures
+} from './quality.js'
 import { readCell, type Report } from './report.js'
 import { APPEAL_COLUMNS, APPLICANT_COLUMNS, TEMPLATES, type CellDef, type Label, type TemplateId } from './templates.js'
 
@@ -20,13 +30,29 @@ export interface RuleContext {
   report: Report
   /** The same unit's current report for `year − 1`, when one is stored. */
   previous?: Report | undefined
+  /** The district's other reports of the year, for the rules that compare with them. */
+  peers?: PeerContext | undefined
+}
+
+export type NarrativePart = 'overview' | 'problems'
+
+export interface PeerContext {
+  /** Sketches of this report's prose (quality.signature), computed once by the caller. */
+  own: Record<NarrativePart, number[] | null>
+  /** Sketches of the other townships' prose of the same year, and of this unit's previous year. */
+  narratives: Array<{ unit: string; year: number; part: NarrativePart; signature: number[] }>
+  /** For each compared cell, the figures of the district's other townships (submitted or accepted). */
+  cells: Record<string, number[]>
 }
 
 export interface RuleDef {
   id: string
   severity: Severity
-  /** `report`: the report alone; `previousYear`: compared with the unit's report for year − 1. */
-  scope: 'report' | 'previousYear'
+  /**
+   * `report`: the report alone; `previousYear`: compared with the unit's report for year − 1;
+   * `peers`: compared with the district's other reports of the year.
+   */
+  scope: 'report' | 'previousYear' | 'peers'
   /** The templates the rule applies to. */
   templates: readonly TemplateId[]
   description: Label
@@ -115,9 +141,24 @@ function planFor(template: TemplateId) {
       repealed: at(row.path, 'repealed')
     })),
     regulations: TEMPLATES[template].cells.filter((c) => c.path[1] === 'regulations'),
-    cells: TEMPLATES[template].cells
+    cells: TEMPLATES[template].cells,
+    // Year-on-year: the total of every row of 三 and 四, and 二's counts of the same meaning.
+    jumpCells: TEMPLATES[template].cells.filter(
+      (c) => (c.table !== 'proactive' && c.path.at(-1) === 'total') || (c.table === 'proactive' && c.path.at(-1) === 'decisions')
+    ),
+    outlierCells: TEMPLATES[template].cells.filter((c) => OUTLIER_CODES.includes(c.code))
   }
 }
+
+/** The figures compared with the district's other townships: the headline ones, in both templates. */
+export const OUTLIER_CODES = [
+  'requests.received.total',
+  'requests.outcomes.total.total',
+  'requests.carriedForward.total',
+  'appeals.reconsideration.total',
+  'proactive.licensing.decisions',
+  'proactive.penalties.decisions'
+]
 
 const PLANS: Record<TemplateId, ReturnType<typeof planFor>> = { gb2019: planFor('gb2019'), gb2021: planFor('gb2021') }
 
@@ -381,6 +422,140 @@ export const RULES: readonly RuleDef[] = [
           }
         }
       ]
+    }
+  },
+  {
+    id: 'W-NARRATIVE-COPY',
+    severity: 'warning',
+    scope: 'peers',
+    templates: BOTH,
+    description: {
+      zh: '一、总体情况或五、存在的主要问题与本区县同年度另一乡镇（街道）的报告或本单位上一年度的报告内容雷同（相似度≥0.9）',
+      en: "The prose of part 一 or 五 is nearly the same (similarity ≥ 0.9) as another township's report of the district and year, or the unit's previous year"
+    },
+    evaluate: ({ report, peers }) => {
+      if (!peers) return []
+      return (['overview', 'problems'] as const).flatMap((part) => {
+        const own = peers.own[part]
+        if (!own) return []
+        let best: { unit: string; year: number; score: number } | undefined
+        for (const other of peers.narratives) {
+          if (other.part !== part) continue
+          const score = similarity(own, other.signature)
+          if (score >= COPY_THRESHOLD && score > (best?.score ?? 0)) best = { unit: other.unit, year: other.year, score }
+        }
+        if (!best) return []
+        const name = part === 'overview' ? { zh: '一、总体情况', en: 'Part 一 (overview)' } : { zh: '五、存在的主要问题及改进情况', en: 'Part 五 (problems)' }
+        const same = best.unit === report.unit
+        return [
+          {
+            rule: 'W-NARRATIVE-COPY',
+            severity: 'warning',
+            cells: [`/narrative/${part}`],
+            left: Math.round(best.score * 100) / 100,
+            right: COPY_THRESHOLD,
+            message: {
+              zh: `${name.zh}与${same ? '本单位' : best.unit}${best.year}年度报告的同一部分内容雷同（相似度${best.score.toFixed(2)}）`,
+              en: `${name.en} is nearly the same as in the ${best.year} report of ${same ? 'this unit' : best.unit} (similarity ${best.score.toFixed(2)})`
+            }
+          }
+        ]
+      })
+    }
+  },
+  {
+    id: 'W-TEXT-TABLE',
+    severity: 'warning',
+    scope: 'report',
+    templates: BOTH,
+    description: {
+      zh: '一、总体情况中明确写出的数字与表格不一致（如「共受理政府信息公开申请0件」而三、一、总计为3）',
+      en: 'A figure stated plainly in part 一 contradicts the table (e.g. “received 0 applications” while table 三 says 3)'
+    },
+    evaluate: ({ report }) =>
+      statedFigures(report.narrative?.overview).flatMap((stated) => {
+        const paths = stated.cells.map((code) => code.split('.'))
+        const table = sum(report, paths)
+        if (table === stated.value) return []
+        return [
+          {
+            rule: 'W-TEXT-TABLE',
+            severity: 'warning',
+            cells: ['/narrative/overview', ...paths.map(pointer)],
+            left: stated.value,
+            right: table,
+            message: {
+              zh: `总体情况称${stated.what.zh}为${stated.value}（“${stated.quote}”），表格为${table}`,
+              en: `The overview states ${stated.value} ${stated.what.en} (“${stated.quote}”) but the table says ${table}`
+            }
+          }
+        ]
+      })
+  },
+  {
+    id: 'W-YOY-JUMP',
+    severity: 'warning',
+    scope: 'previousYear',
+    templates: BOTH,
+    description: {
+      zh: `与上一年度相比，某项数量变化超过${JUMP_FACTOR}倍（两年中较大者不少于${JUMP_MINIMUM}）`,
+      en: `A count changed by more than ×${JUMP_FACTOR} either way against the previous year (the larger of the two at least ${JUMP_MINIMUM})`
+    },
+    evaluate: ({ report, previous }) => {
+      if (!previous) return []
+      return PLANS[report.template].jumpCells.flatMap((cell) => {
+        const before = readCell(previous, cell.path)
+        const now = readCell(report, cell.path)
+        if (before == null || now == null || !isJump(before, now)) return []
+        return [
+          {
+            rule: 'W-YOY-JUMP',
+            severity: 'warning',
+            cells: [cell.pointer],
+            left: now,
+            right: before,
+            message: {
+              zh: `${cell.zh}：${previous.year}年度为${before}，本年度为${now}`,
+              en: `${cell.en}: ${before} in ${previous.year}, ${now} this year`
+            }
+          }
+        ]
+      })
+    }
+  },
+  {
+    id: 'W-PEER-OUTLIER',
+    severity: 'warning',
+    scope: 'peers',
+    templates: BOTH,
+    description: {
+      zh: `某项数量远离本区县其他乡镇（街道）（修正z分数绝对值大于${OUTLIER_THRESHOLD}，至少5个可比单位）`,
+      en: `A figure far from the district's other townships (modified z-score beyond ±${OUTLIER_THRESHOLD}, at least five peers)`
+    },
+    evaluate: ({ report, peers }) => {
+      if (!peers) return []
+      return PLANS[report.template].outlierCells.flatMap((cell) => {
+        const value = readCell(report, cell.path)
+        const others = peers.cells[cell.code]
+        if (value == null || !others) return []
+        const z = modifiedZ(value, others)
+        if (z === null || Math.abs(z) <= OUTLIER_THRESHOLD) return []
+        const sorted = [...others].sort((a, b) => a - b)
+        const middle = sorted[Math.floor(sorted.length / 2)]!
+        return [
+          {
+            rule: 'W-PEER-OUTLIER',
+            severity: 'warning',
+            cells: [cell.pointer],
+            left: value,
+            right: middle,
+            message: {
+              zh: `${cell.zh}为${value}，本区县其他${others.length}个乡镇（街道）的中位数约为${middle}（修正z分数${z.toFixed(1)}）`,
+              en: `${cell.en} is ${value}; the district's other ${others.length} townships are around ${middle} (modified z-score ${z.toFixed(1)})`
+            }
+          }
+        ]
+      })
     }
   },
   {

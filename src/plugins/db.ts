@@ -8,6 +8,7 @@ import { createCells } from '../db/repositories/cells.js'
 import { createDeadlinesRepository } from '../db/repositories/deadlines.js'
 import { createRollups } from '../db/repositories/rollups.js'
 import { createDivisionsRepository } from '../db/repositories/divisions.js'
+import { createQualityRepository } from '../db/repositories/quality.js'
 import { createReportsRepository } from '../db/repositories/reports.js'
 import { createTokensRepository } from '../db/repositories/tokens.js'
 import { seedDivisions } from '../db/seed-divisions.js'
@@ -23,6 +24,7 @@ export function createRepositories(connection: Connection) {
     deadlines: createDeadlinesRepository(connection, rollups, cells),
     rollups,
     tokens: createTokensRepository(connection.db),
+    quality: createQualityRepository(connection),
     audit: createAuditRepository(connection.db)
   }
 }

@@ -35,7 +35,7 @@ export const TokenList = Type.Object({ items: Type.Array(TokenInfo) })
 
 export const TokenParams = Type.Object({ id: Type.String({ pattern: '^t_[0-9a-f]{16}$', errorMessage: 'must be a token id' }) })
 
-export const AUDIT_ACTIONS = ['report.revision', 'report.review', 'report.bulk', 'deadline.set', 'token.create', 'token.revoke'] as const
+export const AUDIT_ACTIONS = ['report.revision', 'report.review', 'report.bulk', 'deadline.set', 'finding.explain', 'token.create', 'token.revoke'] as const
 
 export const AuditQuery = Type.Object(
   {

@@ -21,7 +21,9 @@ export const CatalogueCell = Type.Object({
 export const CatalogueRule = Type.Object({
   id: Type.String(),
   severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
-  scope: Type.Union([Type.Literal('report'), Type.Literal('previousYear')]),
+  scope: Type.Enum(['report', 'previousYear', 'peers'], {
+    description: 'report: the report alone; previousYear: against the unit’s previous year; peers: against the district’s other townships'
+  }),
   description: Label
 })
 

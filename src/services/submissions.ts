@@ -1,7 +1,8 @@
 // Storing a report: the checks, the rules and the decision that a PUT makes, shared by the PUT
 // route, the import endpoint (?commit=true) and the import CLI.
 import type { RequestContext } from '../db/repositories/audit.js'
-import { ConcurrentChangeError, type ReportHead } from '../db/repositories/reports.js'
+import { ConcurrentChangeError, type ReportHead, type Signatures } from '../db/repositories/reports.js'
+import { signature } from '../domain/quality.js'
 import type { Repositories } from '../plugins/db.js'
 import { contentHash, isPublic, type Report } from '../domain/report.js'
 import { evaluateRules, type Evaluation } from '../domain/rules.js'
@@ -28,6 +29,11 @@ export interface Submitted {
   warnings: Evaluation['warnings']
 }
 
+/** Sketches of a report's prose (parts 一 and 五) for the copied-prose rule. */
+export function signaturesOf(report: Report): Signatures {
+  return { overview: signature(report.narrative?.overview), problems: signature(report.narrative?.problems) }
+}
+
 export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisions' | 'deadlines'>, now: () => Date) {
   const { reports, divisions, deadlines } = repos
 
@@ -48,17 +54,18 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
    * The rules, with the unit's report of the previous year for the cross-year ones when it has
    * been submitted or accepted (a draft or a returned report is no baseline, and stays private).
    */
-  function evaluate(report: Report): Evaluation {
+  function evaluate(report: Report, own: Signatures = signaturesOf(report)): Evaluation {
     const previous = reports.current(report.unit, report.year - 1)
     const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
-    return evaluateRules({ report, previous: baseline })
+    return evaluateRules({ report, previous: baseline, peers: { own, ...reports.peers(report.unit, report.year) } })
   }
 
   /** Stores `report` as a new revision, or says it is unchanged; throws the problem otherwise. */
   function submit(report: Report, options: { ifMatch?: string | undefined; amendmentReason?: string | undefined; context: RequestContext }): Submitted {
     const { unit, year } = report
     const current = reports.current(unit, year)
-    const evaluation = evaluate(report)
+    const signatures = signaturesOf(report)
+    const evaluation = evaluate(report, signatures)
     const hash = contentHash(report)
     const decision = decideSubmission({
       unit,
@@ -97,7 +104,8 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
             reason: options.amendmentReason ?? null,
             context: options.context,
             at: now(),
-            deadline: deadlines.effective(unit, year).date
+            deadline: deadlines.effective(unit, year).date,
+            signatures
           })
           return {
             head,

@@ -2,12 +2,12 @@
 // current-cells projection that aggregates sum.
 import { aliasedTable, and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { ReportStatus, Report } from '../../domain/report.js'
-import type { Violation } from '../../domain/rules.js'
 import { contentHash } from '../../domain/report.js'
 import { isOnTime } from '../../domain/deadlines.js'
-import { NATIONAL } from '../../domain/divisions.js'
-import type { Connection } from '../connection.js'
-import { currentCells, divisions, reportReviews, reportRevisions, reports } from '../schema.js'
+import { districtOf, NATIONAL } from '../../domain/divisions.js'
+import { OUTLIER_CODES, type PeerContext, type Violation } from '../../domain/rules.js'
+import type { Connection, Db } from '../connection.js'
+import { currentCells, divisions, reportReviews, reportRevisions, reports, reportSignatures } from '../schema.js'
 import { appendAudit, type RequestContext } from './audit.js'
 import type { Cells } from './cells.js'
 import type { Contribution, Rollups, Timeliness } from './rollups.js'
@@ -36,6 +36,13 @@ export interface NewRevision {
   at: Date
   /** The deadline in force for the unit and year (YYYY-MM-DD), against which timeliness is judged. */
   deadline: string
+  /** Sketches of the report's prose, for comparing later submissions with it. */
+  signatures: Signatures
+}
+
+export interface Signatures {
+  overview: number[] | null
+  problems: number[] | null
 }
 
 /** Another writer stored a revision between the caller's read and its write. */
@@ -75,7 +82,24 @@ export function contributionOf(cells: Cells, head: ReportHead): Contribution {
   }
 }
 
-export function createReportsRepository({ db }: Connection, rollups: Rollups, cells: Cells) {
+export function createReportsRepository({ db, sqlite }: Connection, rollups: Rollups, cells: Cells) {
+  const saveSignatures = (tx: Pick<Db, 'insert'>, reportId: number, signatures: Signatures) =>
+    tx
+      .insert(reportSignatures)
+      .values({ reportId, ...signatures })
+      .onConflictDoUpdate({ target: reportSignatures.reportId, set: signatures })
+      .run()
+  // The district's other public reports of a year: their prose sketches and headline figures.
+  const peerQuery = sqlite.prepare(
+    `SELECT h.unit_code AS unit, s.overview, s.problems, ${OUTLIER_CODES.map((code, i) => `c."${code}" AS c${i}`).join(', ')}
+     FROM reports h JOIN current_cells c ON c.report_id = h.id LEFT JOIN report_signatures s ON s.report_id = h.id
+     WHERE h.year = ? AND h.unit_code >= ? AND h.unit_code < ? AND h.unit_code <> ? AND h.status IN ('submitted', 'accepted')`
+  )
+  const ownPreviousQuery = sqlite.prepare(
+    `SELECT s.overview, s.problems FROM reports h JOIN report_signatures s ON s.report_id = h.id
+     WHERE h.unit_code = ? AND h.year = ? AND h.status IN ('submitted', 'accepted')`
+  )
+
   // Prepared once: every PUT and GET of a report reads its head and current revision.
   const headQuery = db
     .select()
@@ -185,6 +209,7 @@ export function createReportsRepository({ db }: Connection, rollups: Rollups, ce
             input.at
           )
           const written = cells.write(saved.id, input.revision, input.report)
+          saveSignatures(tx, saved.id, input.signatures)
           rollups.replace(before, { unit: saved.unitCode, year: saved.year, template: saved.template, status, timeliness: saved.timeliness, cells: written })
           return saved
         },
@@ -198,7 +223,16 @@ export function createReportsRepository({ db }: Connection, rollups: Rollups, ce
      * year. Rollups are not touched: call rollups.rebuild() afterwards. Returns how many were added.
      */
     bulkInsert(
-      items: Array<{ report: Report; status: ReportStatus; firstSubmittedAt: Date | null; timeliness: Timeliness; errors: Violation[]; warnings: Violation[]; at: Date }>,
+      items: Array<{
+        report: Report
+        status: ReportStatus
+        firstSubmittedAt: Date | null
+        timeliness: Timeliness
+        errors: Violation[]
+        warnings: Violation[]
+        at: Date
+        signatures: Signatures
+      }>,
       context: RequestContext
     ): number {
       return db.transaction((tx) => {
@@ -239,11 +273,40 @@ export function createReportsRepository({ db }: Connection, rollups: Rollups, ce
             })
             .run()
           cells.write(head.id, 1, report)
+          saveSignatures(tx, head.id, item.signatures)
           added++
         }
         appendAudit(tx, context, { action: 'report.bulk', target: `${added} reports`, divisionCode: null, detail: { added, offered: items.length } }, new Date())
         return added
       })
+    },
+
+    /**
+     * What the rules that compare with peers need: the prose sketches of the district's other
+     * submitted or accepted reports of the year and of the unit's previous year, and their
+     * headline figures (rules.OUTLIER_CODES).
+     */
+    peers(unit: string, year: number): { narratives: PeerContext['narratives']; cells: PeerContext['cells'] } {
+      const district = districtOf(unit)
+      const next = String(Number(district) + 1).padStart(6, '0')
+      const narratives: PeerContext['narratives'] = []
+      const figures: PeerContext['cells'] = Object.fromEntries(OUTLIER_CODES.map((code) => [code, []]))
+      const add = (who: string, when: number, row: { overview: string | null; problems: string | null }) => {
+        for (const part of ['overview', 'problems'] as const) {
+          const sketch = row[part] ? (JSON.parse(row[part]!) as number[] | null) : null
+          if (sketch) narratives.push({ unit: who, year: when, part, signature: sketch })
+        }
+      }
+      for (const row of peerQuery.all(year, district, next, unit) as Array<Record<string, unknown>>) {
+        add(row.unit as string, year, row as { overview: string | null; problems: string | null })
+        OUTLIER_CODES.forEach((code, i) => {
+          const value = row[`c${i}`]
+          if (typeof value === 'number') figures[code]!.push(value)
+        })
+      }
+      const own = ownPreviousQuery.get(unit, year - 1) as { overview: string | null; problems: string | null } | undefined
+      if (own) add(unit, year - 1, own)
+      return { narratives, cells: figures }
     },
 
     /** Records a review action on the current revision and moves the head to its new state. */
