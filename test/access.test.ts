@@ -4,7 +4,9 @@ import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
-import { asAdmin, build, fengshi, tokenFor } from './helper.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { asAdmin, build, fengshi, SHARED, tokenFor } from './helper.js'
 
 const UNIT = '350803109'
 const URL_2020 = `/v1/reports/${UNIT}/2020`
@@ -75,6 +77,30 @@ const ROUTES: Route[] = [
     expect: { otherUnit: 403, otherDistrict: 403, unit: 403, district: 200, admin: 200 }
   },
   {
+    name: 'set a deadline',
+    request: () => ({ method: 'PUT', url: '/v1/deadlines/350803/2020', payload: { date: '2021-02-15' } }),
+    expect: { otherUnit: 403, otherDistrict: 403, unit: 403, district: 200, admin: 200 }
+  },
+  {
+    name: 'explain a warning',
+    setup: async (app) => {
+      const year = { ...fengshi(), year: 2021 } // gb2019 in 2021: W-TEMPLATE-YEAR
+      await app.inject({ method: 'PUT', url: `/v1/reports/${UNIT}/2021`, payload: year as object, headers: asAdmin(app) })
+      return {}
+    },
+    request: () => ({ method: 'POST', url: `/v1/quality/${UNIT}/2021/explanations`, payload: { rule: 'W-TEMPLATE-YEAR', comment: '沿用旧格式' } }),
+    expect: { otherUnit: 403, otherDistrict: 403, unit: 403, district: 200, admin: 200 }
+  },
+  {
+    name: 'import and store a draft',
+    request: () => ({
+      method: 'POST',
+      url: `/v1/imports?commit=true&unit=${UNIT}`,
+      payload: readFileSync(join(SHARED, 'fixtures/fengshi-2020.txt'), 'utf8') as unknown as object
+    }),
+    expect: { otherUnit: 403, otherDistrict: 403, unit: 200, district: 200, admin: 200 }
+  },
+  {
     name: 'issue a token',
     request: () => ({ method: 'POST', url: '/v1/tokens', payload: { role: 'unit', scope: '350803101' } }),
     expect: { otherUnit: 403, otherDistrict: 403, unit: 403, district: 403, admin: 201 }
@@ -107,7 +133,9 @@ t.test('every writing route × every kind of caller', async (t) => {
         const vars = (await route.setup?.(app)) ?? {}
         const headers = headersFor(app, who)
         const before = fingerprint(databasePath)
-        const response = await app.inject({ ...route.request(vars), headers })
+        const request = route.request(vars)
+        const type = typeof request.payload === 'string' ? { 'content-type': 'text/plain' } : {}
+        const response = await app.inject({ ...request, headers: { ...headers, ...type } })
         const expected = who === 'none' || who === 'wrong' || who === 'revoked' ? 401 : route.expect[who]
         t.equal(response.statusCode, expected, response.body.slice(0, 300))
         if (expected >= 400) {

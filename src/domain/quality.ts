@@ -46,14 +46,14 @@ export function signature(text: string | null | undefined): number[] | null {
 
 /** Estimated Jaccard similarity: of the k smallest hashes of the union, the share in both. */
 export function similarity(a: readonly number[], b: readonly number[]): number {
-  const k = Math.min(SKETCH_SIZE, new Set([...a, ...b]).size)
+  // Both sketches are sorted and distinct: merging them walks the union in order.
   let i = 0
   let j = 0
   let seen = 0
   let both = 0
-  while (seen < k && (i < a.length || j < b.length)) {
-    const x = a[i] ?? Infinity
-    const y = b[j] ?? Infinity
+  while (seen < SKETCH_SIZE && (i < a.length || j < b.length)) {
+    const x = i < a.length ? a[i]! : Infinity
+    const y = j < b.length ? b[j]! : Infinity
     if (x === y) {
       both++
       i++
@@ -62,7 +62,7 @@ export function similarity(a: readonly number[], b: readonly number[]): number {
     else j++
     seen++
   }
-  return k === 0 ? 0 : both / k
+  return seen === 0 ? 0 : both / seen
 }
 
 // ─── Figures stated in the prose ─────────────────────────────────────────────────────────────
