@@ -5,11 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { startServer } from '../../bench/harness.js'
-import { canonicalJson, toReport, type Report } from '../../src/domain/report.js'
+import { canonicalJson, toReport } from '../../src/domain/report.js'
 import { sampleReport, seededRandom } from '../../src/domain/sample-report.js'
-import { checkDatabase, prepareDatabase } from './database.js'
+import { checkDatabase, countLost, prepareDatabase, type Acknowledged } from './database.js'
 
 export interface CrashRound {
   acknowledged: number
@@ -28,7 +27,7 @@ export async function crashRound(round: number, port: number): Promise<CrashRoun
     const server = await startServer('src/server.ts', env, port, '/readyz')
     const units = (await (await fetch(`${server.url}/v1/divisions/350803/children?limit=100`)).json()) as { items: Array<{ code: string }> }
     const codes = units.items.map((u) => u.code)
-    const acknowledged: Array<{ unit: string; year: number; revision: number; body: string }> = []
+    const acknowledged: Acknowledged[] = []
     const random = seededRandom(round * 7919 + 1)
     let stop = false
     let n = 0
@@ -58,17 +57,8 @@ export async function crashRound(round: number, port: number): Promise<CrashRoun
     stop = true
     await Promise.all(clients)
 
-    // At rest: every acknowledged revision as acknowledged (unchanged answers name an earlier one).
-    const db = new Database(path, { readonly: true })
-    const stored = db.prepare(
-      'SELECT r.body FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE h.unit_code = ? AND h.year = ? AND r.revision = ?'
-    )
-    let lost = 0
-    for (const ack of acknowledged) {
-      const row = stored.get(ack.unit, ack.year, ack.revision) as { body: string } | undefined
-      if (!row || canonicalJson(JSON.parse(row.body) as Report) !== ack.body) lost++
-    }
-    db.close()
+    // At rest: every acknowledged revision as acknowledged.
+    const lost = countLost(path, acknowledged)
     const problems = checkDatabase(path)
 
     // And the server starts again on it.

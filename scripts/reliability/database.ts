@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { openDatabase } from '../../src/db/connection.js'
+import { canonicalJson, type Report } from '../../src/domain/report.js'
 import { createRollups } from '../../src/db/repositories/rollups.js'
 import { seedDivisions } from '../../src/db/seed-divisions.js'
 import { createRepositories } from '../../src/plugins/db.js'
@@ -18,6 +19,32 @@ export function prepareDatabase(path: string): string {
   const { token } = issueToken(repos, { role: 'admin', label: 'reliability' }, { actor: null, requestId: 'reliability', clientAddress: 'local' }, new Date())
   connection.sqlite.close()
   return token
+}
+
+/** A PUT the server answered 2xx: the revision it named and the canonical JSON it was sent. */
+export interface Acknowledged {
+  unit: string
+  year: number
+  revision: number
+  body: string
+}
+
+/** How many acknowledged PUTs are not stored exactly as acknowledged (an unchanged answer names an earlier revision). */
+export function countLost(path: string, acknowledged: readonly Acknowledged[]): number {
+  const db = new Database(path, { readonly: true })
+  try {
+    const stored = db.prepare(
+      'SELECT r.body FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE h.unit_code = ? AND h.year = ? AND r.revision = ?'
+    )
+    let lost = 0
+    for (const ack of acknowledged) {
+      const row = stored.get(ack.unit, ack.year, ack.revision) as { body: string } | undefined
+      if (!row || canonicalJson(JSON.parse(row.body) as Report) !== ack.body) lost++
+    }
+    return lost
+  } finally {
+    db.close()
+  }
 }
 
 /** Everything a refused request must leave as it was (a token's last-used time aside). */

@@ -4,11 +4,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { startServer } from '../../bench/harness.js'
-import { canonicalJson, toReport, type Report } from '../../src/domain/report.js'
+import { canonicalJson, toReport } from '../../src/domain/report.js'
 import { sampleReport, seededRandom } from '../../src/domain/sample-report.js'
-import { checkDatabase, prepareDatabase } from './database.js'
+import { checkDatabase, countLost, prepareDatabase, type Acknowledged } from './database.js'
 
 export interface ShutdownRound {
   exit: { code: number | null; signal: string | null }
@@ -29,7 +28,7 @@ export async function shutdownRound(port: number): Promise<ShutdownRound> {
     const token = prepareDatabase(path)
     const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'silent', WRITE_LIMIT_PER_MINUTE: '1000000' }, port, '/readyz')
     const units = ((await (await fetch(`${server.url}/v1/divisions/350803/children?limit=100`)).json()) as { items: Array<{ code: string }> }).items
-    const acknowledged: Array<{ unit: string; year: number; revision: number; body: string }> = []
+    const acknowledged: Acknowledged[] = []
     let refused = 0
     let broken = 0
     let terminating = false
@@ -65,16 +64,8 @@ export async function shutdownRound(port: number): Promise<ShutdownRound> {
     // Before anything opens it again: a cleanly closed database has folded its WAL back.
     const walRemoved = !existsSync(`${path}-wal`)
 
-    const db = new Database(path, { readonly: true })
-    const stored = db.prepare(
-      'SELECT r.body FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE h.unit_code = ? AND h.year = ? AND r.revision = ?'
-    )
-    let lost = 0
-    for (const ack of acknowledged) {
-      const row = stored.get(ack.unit, ack.year, ack.revision) as { body: string } | undefined
-      if (!row || canonicalJson(JSON.parse(row.body) as Report) !== ack.body) lost++
-    }
-    db.close()
+    // At rest: every acknowledged revision as acknowledged.
+    const lost = countLost(path, acknowledged)
     return { exit, acknowledged: acknowledged.length, lost, refused, broken, walRemoved, problems: checkDatabase(path) }
   } finally {
     rmSync(dir, { recursive: true, force: true })
