@@ -13,6 +13,7 @@ import divisionRoutes from './routes/divisions.js'
 import healthRoutes from './routes/health.js'
 import aggregateRoutes from './routes/aggregates.js'
 import auditRoutes from './routes/audit.js'
+import dashboardRoutes from './routes/dashboard.js'
 import exportRoutes from './routes/exports.js'
 import importRoutes from './routes/imports.js'
 import qualityRoutes from './routes/quality.js'
@@ -78,6 +79,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   })
 
   await app.register(healthRoutes)
+  await app.register(dashboardRoutes)
   await app.register(divisionRoutes, { prefix: '/v1' })
   await app.register(templateRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1' })

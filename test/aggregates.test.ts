@@ -351,3 +351,47 @@ t.test('exports read back to the stored cells', async (t) => {
     t.equal(parse(response.body, { bom: true }).length, 1)
   })
 })
+
+t.test('the compiled report: the national form of the year, filled with the district’s sums', async (t) => {
+  const { app } = await build(t)
+  const { submitted } = district2021()
+  for (const report of submitted) await put(app, report)
+  const expected = expectedSums(submitted)
+  const aggregate = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021` })).json()
+
+  t.test('HTML: merged headers, one 二 per template, the unclassified row, coverage', async (t) => {
+    const response = await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/report.html` })
+    t.equal(response.statusCode, 200)
+    t.match(response.headers['content-type'], /text\/html/)
+    const html = response.body
+    t.match(html, /永定区2021年政府信息公开工作年度报告统计表（汇总）/)
+    t.match(html, /<th rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）<\/th>/)
+    t.match(html, /按2019年格式报送的2个单位/)
+    t.match(html, /按2021年格式报送的8个单位/)
+    t.match(html, /@page \{ size: A4/)
+    const row = (label: string) => [...html.matchAll(new RegExp(`<td[^>]*>${label}</td>((?:<td>[^<]*</td>){7})`, 'g'))][0]?.[1]?.match(/<td>([^<]*)<\/td>/g)?.map((c) => c.replace(/<\/?td>/g, ''))
+    const received = ['naturalPerson', 'commercial', 'research', 'nonprofit', 'legalService', 'otherOrg', 'total'].map((c) => String(expected.get(`requests.received.${c}`)))
+    t.same(row('一、本年新收政府信息公开申请数量'), received)
+    t.same(row('4.按2019年格式报送、未细分'), Object.values(aggregate.requests.outcomes.other.unclassified).map(String))
+    t.match(html, new RegExp(`应报送的24个乡镇（街道）中已报送的10个`))
+    t.match(html, /未报送（或仅有草稿、被退回）14个：[^；]*西溪乡/, 'names who is missing')
+  })
+
+  t.test('Markdown and CSV carry the same figures', async (t) => {
+    const md = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/report.md` })).body
+    t.match(md, new RegExp(`\\| 一、本年新收政府信息公开申请数量 \\| ${expected.get('requests.received.naturalPerson')} \\|`))
+    t.match(md, /\| 行政复议 \|/)
+    const csv = parse((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/report.csv` })).body, { bom: true, columns: true }) as Record<string, string>[]
+    t.equal(csv.find((r) => r.code === 'requests.outcomes.total.total')?.value, String(expected.get('requests.outcomes.total.total')))
+    t.equal(csv.find((r) => r.code === 'appeals.reconsideration.total')?.value, String(expected.get('appeals.reconsideration.total')))
+    t.ok(csv.some((r) => r.table === '二' && r.template === 'gb2019') && csv.some((r) => r.table === '二' && r.template === 'gb2021'))
+  })
+
+  t.test('a 2020 report is laid out on the 2019 form, （六） summing every kind', async (t) => {
+    await put(app, fengshi())
+    const html = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2020/report.html` })).body
+    t.match(html, /第二十条第（九）项/)
+    t.notMatch(html, /1\.申请人无正当理由逾期不补正/)
+    t.match(html, /本年新制作数量/)
+  })
+})

@@ -42,8 +42,28 @@ function proactive(template: TemplateId, text: CellText): string {
 /** Leaves under a row, for the rowspan of its label. */
 const leaves = (row: RowDef): number => (row.children ? row.children.reduce((n, c) => n + leaves(c), 0) : 1)
 
+/** A row for gb2019 reports' （六）其他处理, which has no breakdown, under gb2021's （六）. */
+export const UNCLASSIFIED_ROW: RowDef = {
+  key: 'unclassified',
+  zh: '4.按2019年格式报送、未细分',
+  en: 'Reported on the 2019 template, not broken down',
+  columns: APPLICANT_COLUMNS
+}
+
+/** 三's rows, with the unclassified row under （六） when asked for (gb2021 layout only). */
+function requestRows(template: TemplateId, unclassified: boolean): readonly RowDef[] {
+  if (!unclassified || template !== 'gb2021') return rows(template, 'requests')
+  const addTo = (row: RowDef): RowDef =>
+    row.key === 'other' && row.children
+      ? { ...row, children: [...row.children, UNCLASSIFIED_ROW] }
+      : row.children
+        ? { ...row, children: row.children.map(addTo) }
+        : row
+  return rows(template, 'requests').map(addTo)
+}
+
 /** 三: three label columns (一 … 四, (一) … (七), 1. …), seven applicant columns. */
-function requests(template: TemplateId, text: CellText): string {
+function requests(template: TemplateId, text: CellText, unclassified: boolean): string {
   const labelColumns = 3
   const header = [
     `<tr>${td('（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', { rowspan: 3, colspan: labelColumns, header: true })}${td('申请人情况', { colspan: 7, header: true })}</tr>`,
@@ -60,7 +80,7 @@ function requests(template: TemplateId, text: CellText): string {
     const label = td(row.zh, { colspan: labelColumns - depth })
     body.push(`<tr>${pending}${label}${APPLICANT_COLUMNS.map((c) => td(text(`${here}.${c.key}`))).join('')}</tr>`)
   }
-  for (const row of rows(template, 'requests')) walk(row, 0, 'requests', '')
+  for (const row of requestRows(template, unclassified)) walk(row, 0, 'requests', '')
   return `<table class="t3">${[...header, ...body].join('\n')}</table>`
 }
 
@@ -82,7 +102,28 @@ export const TABLE_HEADINGS = {
   appeals: '四、政府信息公开行政复议、行政诉讼情况'
 } as const
 
-/** The three tables, each after its heading, as on the national form of `template`. */
-export function renderTables(template: TemplateId, text: CellText): { proactive: string; requests: string; appeals: string } {
-  return { proactive: proactive(template, text), requests: requests(template, text), appeals: appeals(template, text) }
+/**
+ * The three tables as on the national form of `template`. `unclassified` adds, under gb2021's
+ * （六）, a row for gb2019 reports' undivided （六） (cell codes requests.outcomes.other.unclassified.*).
+ */
+export function renderTables(
+  template: TemplateId,
+  text: CellText,
+  options: { unclassified?: boolean } = {}
+): { proactive: string; requests: string; appeals: string } {
+  return { proactive: proactive(template, text), requests: requests(template, text, options.unclassified ?? false), appeals: appeals(template, text) }
+}
+
+/** Tables 二 (of one template) and 三 of the layout, flattened to rows of labelled cells: for Markdown and CSV. */
+export function flatRows(template: TemplateId, table: 'proactive' | 'requests', options: { unclassified?: boolean } = {}) {
+  const out: Array<{ label: string; cells: Array<{ code: string; column: string }> }> = []
+  const walk = (row: RowDef, path: string, labels: string[]) => {
+    const here = `${path}.${row.key}`
+    const names = [...labels, row.zh]
+    for (const child of row.children ?? []) walk(child, here, names)
+    if (row.columns) out.push({ label: names.join(' '), cells: row.columns.map((c) => ({ code: `${here}.${c.key}`, column: c.zh })) })
+  }
+  const source = table === 'requests' ? requestRows(template, options.unclassified ?? false) : rows(template, table)
+  for (const row of source) walk(row, table, [])
+  return out
 }

@@ -105,10 +105,13 @@ export function sampleReport(options: SampleOptions): Report {
     appeals[group] = row
   }
 
+  // Decisions track a township's size from year to year: between half and all of `max`.
+  const around = (max: number) => Math.round(max / 2 + random() * (max / 2))
   const amount = (max: number, decimals: number) => Math.round(random() * max * 10 ** decimals) / 10 ** decimals
-  const matter = () => {
+  // Decisions per year of each kind of matter, in proportion to the township's size.
+  const matter = (perScale: number) => {
     const previousCount = int(scale * 5)
-    return { previousCount, change: int(scale) - Math.min(previousCount, int(scale)), decisions: int(scale * 20) }
+    return { previousCount, change: int(scale) - Math.min(previousCount, int(scale)), decisions: around(scale * perScale) }
   }
   const normativeDocuments2021 = () => {
     const issued = int(3) + 1
@@ -123,19 +126,19 @@ export function sampleReport(options: SampleOptions): Report {
           // Townships make no 规章 (W-TOWNSHIP-REGULATIONS).
           regulations: { newlyMade: 0, newlyPublished: 0, totalPublished: 0 },
           normativeDocuments: { newlyMade: int(3), newlyPublished: int(3), totalPublished: int(20) + 1 },
-          licensing: matter(),
-          otherServices: matter(),
-          penalties: matter(),
-          coercion: matter(),
+          licensing: matter(20),
+          otherServices: matter(20),
+          penalties: matter(5),
+          coercion: matter(1),
           fees: { previousCount: int(3), change: 0 },
           procurement: { projects: int(5) + 1, amount: amount(1_000_000, 2), amountUnit: 'yuan' }
         }
       : {
           regulations: { issued: 0, repealed: 0, inForce: 0 },
           normativeDocuments: normativeDocuments2021(),
-          licensing: { decisions: int(scale * 20) + 1 },
-          penalties: { decisions: int(scale * 5) + 1 },
-          coercion: { decisions: int(scale) + 1 },
+          licensing: { decisions: around(scale * 20) + 1 },
+          penalties: { decisions: around(scale * 5) + 1 },
+          coercion: { decisions: around(scale) + 1 },
           fees: { amount: amount(5, 3) }
         }
 
@@ -177,7 +180,8 @@ export function demoSubmission(unit: string, year: number, previous?: Report): D
   if (roll < 0.06) return undefined
   const status = roll < 0.08 ? 'draft' : roll < 0.09 ? 'returned' : roll < 0.5 ? 'accepted' : 'submitted'
   const template: TemplateId = year <= 2020 ? 'gb2019' : 'gb2021'
-  const scale = 2 + Math.floor(random() * 40)
+  // A township's size is its own, year after year, within ±20%.
+  const scale = Math.max(2, Math.round((2 + (seedOf(unit, 0) % 40)) * (0.8 + random() * 0.4)))
   const report = sampleReport({ unit, year, template, random, scale, previous, status: status === 'draft' ? 'draft' : 'submitted' })
   if (status === 'draft') return { report, status, firstSubmittedAt: null }
   const late = random() < 0.09

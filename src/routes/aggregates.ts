@@ -2,11 +2,13 @@
 // townships, and deadlines. Sums come from rollups kept in every write transaction, so a
 // national aggregate reads a few rows rather than scanning every report.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { stringify } from 'csv-stringify/sync'
 import { Type } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RollupRow } from '../db/repositories/rollups.js'
 import { covers } from '../domain/access.js'
 import { aggregate, coverageOf, DEFAULT_STATUSES } from '../domain/aggregate.js'
+import { compiledCsvRows, compiledHtml, compiledMarkdown, type CompiledInput } from '../domain/compiled-report.js'
 import { defaultDeadline } from '../domain/deadlines.js'
 import { NATIONAL, NATIONAL_SCOPE } from '../domain/divisions.js'
 import { isPublic, type ReportStatus } from '../domain/report.js'
@@ -112,6 +114,50 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       })
     }
+  )
+
+  /** The compiled report's input: the aggregate of the submitted and accepted reports, and who is missing or late. */
+  function compiledInput(code: string, year: number): CompiledInput {
+    const scope = scopeOf(code)
+    const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, DEFAULT_STATUSES)
+    const names = (state: string) => reports.coverage(code, year, state, 30).rows.map((r) => r.name)
+    return { scope, year, aggregate: sums, missing: [...names('missing'), ...names('draft'), ...names('returned')].slice(0, 30), late: names('late') }
+  }
+
+  const compiledSchema = (type: string, description: string) => ({
+    tags: ['aggregates'],
+    summary: `The district's compiled report as ${type}`,
+    description,
+    params: AggregateParams,
+    produces: [type],
+    response: { 200: Type.String({ description: type }) }
+  })
+
+  app.get(
+    '/aggregates/:code/:year/report.html',
+    {
+      schema: compiledSchema(
+        'text/html',
+        'Tables 二, 三 and 四 laid out as on the national form of the year (gb2019 to 2020, gb2021 from 2021), filled with the ' +
+          'aggregate of the submitted and accepted reports, with a line on coverage; printable on A4. Table 二 once per template where both were used.'
+      )
+    },
+    async (request, reply) => reply.type('text/html; charset=utf-8').send(compiledHtml(compiledInput(request.params.code, request.params.year)))
+  )
+
+  app.get(
+    '/aggregates/:code/:year/report.md',
+    { schema: compiledSchema('text/markdown', 'The same tables as Markdown, for pasting into the report’s text (merged cells spelled out).') },
+    async (request, reply) => reply.type('text/markdown; charset=utf-8').send(compiledMarkdown(compiledInput(request.params.code, request.params.year)))
+  )
+
+  app.get(
+    '/aggregates/:code/:year/report.csv',
+    { schema: compiledSchema('text/csv', 'One row per printed cell: table, template, code, label, value (UTF-8 with BOM).') },
+    async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .send(stringify(compiledCsvRows(compiledInput(request.params.code, request.params.year)), { bom: true, record_delimiter: 'windows' }))
   )
 
   app.get(
