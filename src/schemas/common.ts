@@ -23,7 +23,6 @@ export const Violation = Type.Object(
   },
   { $id: 'Violation', description: 'A consistency rule (勾稽关系) the report breaks' }
 )
-export type ViolationT = Static<typeof Violation>
 
 export const Problem = Type.Object(
   {

@@ -1,7 +1,6 @@
 // The prose of a published report: title, year, document number, organ, date, contact block,
 // and the text of parts 一, 五 and 六.
 import type { Narrative, ReportMeta } from '../report.js'
-import { normalizeLabel } from './text.js'
 
 const HEADINGS: Array<{ part: 'overview' | 'proactive' | 'requests' | 'appeals' | 'problems' | 'other'; pattern: RegExp }> = [
   { part: 'overview', pattern: /^一、.*总体情况/ },
@@ -91,9 +90,4 @@ export function readProse(lines: readonly string[]): Prose {
     narrative: { overview: text('overview'), problems: text('problems'), other: text('other') },
     notes
   }
-}
-
-/** The organ named in a title, e.g. 龙岩市永定区峰市镇 from its report's title. */
-export function organOfTitle(title: string): string {
-  return normalizeLabel(title).replace(/\d{4}年.*$/, '')
 }
