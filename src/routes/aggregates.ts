@@ -31,6 +31,7 @@ import { decodeCursor, encodeCursor } from './cursor.js'
 import { createResponseCache } from './response-cache.js'
 
 const MAX_SPAN_YEARS = 20
+const NotModified = Type.Null({ description: 'If-None-Match names the current version' })
 
 const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { divisions, rollups, reports, deadlines } = app.repos
@@ -85,7 +86,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'groupBy=child gives the same for every child division, those without reports included.',
         params: AggregateParams,
         querystring: AggregateQuery,
-        response: { 200: AggregateResponse, 304: Type.Null({ description: 'If-None-Match names the current version' }) }
+        response: { 200: AggregateResponse, 304: NotModified }
       }
     },
     async (request, reply) => {
@@ -168,7 +169,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The aggregate of a division for each year from `from` to `to`',
         params: SeriesParams,
         querystring: SeriesQuery,
-        response: { 200: AggregateSeries, 304: Type.Null({ description: 'If-None-Match names the current version' }) }
+        response: { 200: AggregateSeries, 304: NotModified }
       }
     },
     async (request, reply) => {
@@ -200,7 +201,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Every township expected to report, with its state, first submission and on-time flag',
         params: AggregateParams,
         querystring: CoverageQuery,
-        response: { 200: CoverageList, 304: Type.Null({ description: 'If-None-Match names the current version' }) }
+        response: { 200: CoverageList, 304: NotModified }
       }
     },
     async (request, reply) => {

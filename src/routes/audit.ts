@@ -6,6 +6,7 @@ import { toBeijingIso } from '../domain/time.js'
 import { Forbidden } from '../errors.js'
 import { AuditList, AuditQuery } from '../schemas/access.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
+import { by } from './present.js'
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -28,7 +29,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         items: page.rows.map((row) => ({
           id: row.id,
           at: toBeijingIso(row.at),
-          by: row.tokenId && row.role ? { tokenId: row.tokenId, role: row.role } : null,
+          by: by({ byTokenId: row.tokenId, byRole: row.role }),
           action: row.action,
           target: row.target,
           divisionCode: row.divisionCode,

@@ -13,3 +13,8 @@ export function workflow(head: ReportHead) {
     onTime: head.timeliness === 'none' ? null : head.timeliness === 'on_time'
   }
 }
+
+/** Who made a change, as responses show it: the token and its role, or null before access control. */
+export function by(row: { byTokenId: string | null; byRole: string | null }): { tokenId: string; role: string } | null {
+  return row.byTokenId && row.byRole ? { tokenId: row.byTokenId, role: row.byRole } : null
+}

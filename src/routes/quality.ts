@@ -9,6 +9,7 @@ import { problemResponse } from '../plugins/errors.js'
 import { AggregateCode } from '../schemas/aggregates.js'
 import { Cursor, Limit, NextCursor, TownshipCode } from '../schemas/common.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
+import { by } from './present.js'
 
 const Year = Type.Integer({ minimum: 2019, maximum: 9999, errorMessage: 'must be a year from 2019' })
 const Explanation = Type.Union([
@@ -108,7 +109,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...row.violation,
           explanation: row.explanation && {
             comment: row.explanation.comment,
-            by: row.explanation.tokenId && row.explanation.role ? { tokenId: row.explanation.tokenId, role: row.explanation.role } : null,
+            by: by({ byTokenId: row.explanation.tokenId, byRole: row.explanation.role }),
             at: toBeijingIso(new Date(row.explanation.at))
           }
         })),
@@ -161,7 +162,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         cell: row.cell,
         explanation: {
           comment: row.comment,
-          by: row.byTokenId && row.byRole ? { tokenId: row.byTokenId, role: row.byRole } : null,
+          by: by(row),
           at: toBeijingIso(row.createdAt)
         }
       }

@@ -11,7 +11,7 @@ import { toBeijingIso } from '../domain/time.js'
 import { ReportNotFound, ReviewNotAllowed, RevisionNotFound, validationError, type FieldIssue } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
 import { createSubmissions } from '../services/submissions.js'
-import { workflow } from './present.js'
+import { by, workflow } from './present.js'
 import { Cursor, DivisionCode, Limit } from '../schemas/common.js'
 import {
   Diff,
@@ -51,9 +51,6 @@ const ListQuery = Type.Object(
   },
   { additionalProperties: false }
 )
-
-const by = (row: { byTokenId: string | null; byRole: string | null }) =>
-  row.byTokenId && row.byRole ? { tokenId: row.byTokenId, role: row.byRole } : null
 
 const reviewBody = (review: ReviewRow) => ({
   action: review.action,

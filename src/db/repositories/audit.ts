@@ -12,6 +12,11 @@ export interface RequestContext {
   clientAddress: string
 }
 
+/** Who made a write, as the columns every append-only table records it in. */
+export function actorColumns(context: RequestContext): { byTokenId: string | null; byRole: string | null } {
+  return { byTokenId: context.actor?.tokenId ?? null, byRole: context.actor?.role ?? null }
+}
+
 export interface AuditEntry {
   action: string
   target: string

@@ -5,7 +5,7 @@ import { NATIONAL } from '../../domain/divisions.js'
 import type { Violation } from '../../domain/rules.js'
 import type { Connection } from '../connection.js'
 import { findingExplanations } from '../schema.js'
-import { appendAudit, type RequestContext } from './audit.js'
+import { actorColumns, appendAudit, type RequestContext } from './audit.js'
 
 export interface FindingFilter {
   code: string
@@ -123,8 +123,7 @@ export function createQualityRepository({ db, sqlite }: Connection) {
           rule: input.rule,
           cell: input.cell,
           comment: input.comment,
-          byTokenId: input.context.actor?.tokenId ?? null,
-          byRole: input.context.actor?.role ?? null,
+          ...actorColumns(input.context),
           createdAt: input.at
         }
         const row = tx

@@ -8,7 +8,7 @@ import { districtOf, NATIONAL } from '../../domain/divisions.js'
 import { OUTLIER_CODES, type PeerContext, type Violation } from '../../domain/rules.js'
 import type { Connection, Db } from '../connection.js'
 import { currentCells, divisions, reportReviews, reportRevisions, reports, reportSignatures } from '../schema.js'
-import { appendAudit, type RequestContext } from './audit.js'
+import { actorColumns, appendAudit, type RequestContext } from './audit.js'
 import type { Cells } from './cells.js'
 import type { Contribution, Rollups, Timeliness } from './rollups.js'
 import { underCode } from './under.js'
@@ -192,8 +192,7 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
               errors: input.errors,
               warnings: input.warnings,
               reason: input.reason,
-              byTokenId: input.context.actor?.tokenId ?? null,
-              byRole: input.context.actor?.role ?? null,
+              ...actorColumns(input.context),
               createdAt: input.at
             })
             .run()
@@ -267,8 +266,7 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
               contentHash: contentHash(report),
               errors: item.errors,
               warnings: item.warnings,
-              byTokenId: context.actor?.tokenId ?? null,
-              byRole: context.actor?.role ?? null,
+              ...actorColumns(context),
               createdAt: item.at
             })
             .run()
@@ -327,8 +325,7 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
               revision: input.revision,
               action: input.action,
               comment: input.comment,
-              byTokenId: input.context.actor?.tokenId ?? null,
-              byRole: input.context.actor?.role ?? null,
+              ...actorColumns(input.context),
               createdAt: input.at
             })
             .returning()
