@@ -6,7 +6,7 @@ import t from 'tap'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { asAdmin, build, fengshi, SHARED, tokenFor } from './helper.js'
+import { asAdmin, build, fengshi, FIXTURES, tokenFor } from './helper.js'
 
 const UNIT = '350803109'
 const URL_2020 = `/v1/reports/${UNIT}/2020`
@@ -96,7 +96,7 @@ const ROUTES: Route[] = [
     request: () => ({
       method: 'POST',
       url: `/v1/imports?commit=true&unit=${UNIT}`,
-      payload: readFileSync(join(SHARED, 'fixtures/fengshi-2020.txt'), 'utf8') as unknown as object
+      payload: readFileSync(join(FIXTURES, 'fengshi-2020.txt'), 'utf8') as unknown as object
     }),
     expect: { otherUnit: 403, otherDistrict: 403, unit: 200, district: 200, admin: 200 }
   },

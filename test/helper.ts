@@ -61,11 +61,12 @@ export async function build(
   return { app, databasePath, logs: () => lines.join('') }
 }
 
-export const SHARED = resolve(import.meta.dirname, '../../shared')
+/** The repository's own fixtures: real published reports and their canonical JSON. */
+export const FIXTURES = resolve(import.meta.dirname, 'fixtures')
 
 /** The real published report of 峰市镇 (永定区) for 2020, in canonical JSON. */
 export function fengshi(): Report {
-  return JSON.parse(readFileSync(join(SHARED, 'fixtures/fengshi-2020.json'), 'utf8')) as Report
+  return JSON.parse(readFileSync(join(FIXTURES, 'fengshi-2020.json'), 'utf8')) as Report
 }
 
 /** A deep copy with one change applied. */

@@ -9,10 +9,10 @@ import { importReport } from '../src/domain/import/index.js'
 import { labelMatches, normalizeLabel, readValue } from '../src/domain/import/text.js'
 import type { Report } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
-import { asAdmin, build, fengshi, freshDatabasePath, SHARED, tokenFor } from './helper.js'
+import { asAdmin, build, fengshi, freshDatabasePath, FIXTURES, tokenFor } from './helper.js'
 import { pageText, reportPage } from './page.js'
 
-const TEXT = readFileSync(join(SHARED, 'fixtures/fengshi-2020.txt'), 'utf8')
+const TEXT = readFileSync(join(FIXTURES, 'fengshi-2020.txt'), 'utf8')
 const HTML = readFileSync(new URL('fixtures/fengshi-2020.html', import.meta.url), 'utf8')
 
 /** 坎市镇's 2021 report on the 2021 template, with figures in every table. */
@@ -204,7 +204,7 @@ t.test('POST /v1/imports', async (t) => {
 
 t.test('npm run import prints one line per file', async (t) => {
   const env = { ...process.env, DATABASE_PATH: freshDatabasePath() }
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', join(SHARED, 'fixtures/fengshi-2020.txt'), 'test/fixtures/fengshi-2020.html'], { env, encoding: 'utf8' })
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', join(FIXTURES, 'fengshi-2020.txt'), 'test/fixtures/fengshi-2020.html'], { env, encoding: 'utf8' })
   const lines = out.trim().split('\n')
   t.equal(lines.length, 2)
   t.match(lines[0], /350803109\t2020\tgb2019\tcells 198\/198\terrors 0\twarnings 0$/)

@@ -17,7 +17,7 @@ export interface HostileRequest {
   payload?: string | Buffer
 }
 
-const FIXTURE = readFileSync(new URL('../../../shared/fixtures/fengshi-2020.json', import.meta.url), 'utf8')
+const FIXTURE = readFileSync(new URL('../../test/fixtures/fengshi-2020.json', import.meta.url), 'utf8')
 const GB2021 = JSON.stringify(sampleReport({ unit: '350803101', year: 2021, template: 'gb2021', random: seededRandom(1) }))
 
 /** Text that must never reach SQL or a log as anything but text. */
