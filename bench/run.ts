@@ -13,10 +13,11 @@ import Database from 'better-sqlite3'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS } from '../src/domain/templates.js'
 import { load, ratio, rssMb, startServer, type Server } from './harness.js'
+import { importWorstCases } from './import-worst.js'
 import { validationBenchmarks } from './validation.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-/** `npm run bench -- reads puts` runs only those sections (validation, export, reads, puts). */
+/** `npm run bench -- reads puts` runs only those sections (validation, import-worst, export, reads, puts). */
 const sections = process.argv.slice(2)
 const wants = (section: string) => sections.length === 0 || sections.includes(section)
 const DATA = new URL('.data/', import.meta.url).pathname
@@ -70,9 +71,18 @@ if (wants('validation')) {
   console.table(validationBenchmarks())
 }
 
-prepareDatabase()
 // The service runs as `npm start` runs it: compiled to dist/.
 execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' })
+if (wants('import-worst')) {
+  console.log('\nImport bombs: worst answer, memory growth, and /healthz meanwhile')
+  mkdirSync(DATA, { recursive: true })
+  await importWorstCases(DATA, row)
+}
+if (!['export', 'reads', 'puts'].some(wants)) {
+  console.table(rows)
+  process.exit(0)
+}
+prepareDatabase()
 const token = npm(['token', '--', 'create', '--role', 'admin', '--label', 'bench'], { DATABASE_PATH: RUN }).trim().split('\n').at(-1)!
 const serviceEnv = { DATABASE_PATH: RUN, LOG_LEVEL: 'warn', WRITE_LIMIT_PER_MINUTE: '100000000' }
 

@@ -37,6 +37,8 @@ declare module 'fastify' {
   }
 }
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops
+
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const logger: FastifyServerOptions['logger'] = {
     level: config.logLevel,
@@ -45,6 +47,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   }
   const app = Fastify({
     logger,
+    // Behind a reverse proxy, request.ip (rate limits, the audit trail, logs) is the real client.
+    // A hop count trusts that many proxies in front of us (Fastify's types take it as a function).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
     // A caller's X-Request-Id is kept when it is a plain token; anything else gets a fresh id.
     requestIdHeader: false,
@@ -85,7 +90,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(reportRoutes, { prefix: '/v1' })
   await app.register(aggregateRoutes, { prefix: '/v1' })
   await app.register(exportRoutes, { prefix: '/v1' })
-  await app.register(importRoutes, { prefix: '/v1' })
+  await app.register(importRoutes, { prefix: '/v1', anonymousLimitPerMinute: config.importLimitPerMinute })
   await app.register(qualityRoutes, { prefix: '/v1' })
   await app.register(tokenRoutes, { prefix: '/v1' })
   await app.register(auditRoutes, { prefix: '/v1' })

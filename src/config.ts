@@ -1,4 +1,5 @@
 // Configuration: one schema for every environment variable the service reads, checked at start.
+import { isIP } from 'node:net'
 import envSchema from 'env-schema'
 import { Type, type Static } from 'typebox'
 
@@ -12,7 +13,12 @@ export const ConfigSchema = Type.Object({
   AUTH_FAILURE_LIMIT_PER_MINUTE: Type.Integer({
     minimum: 1,
     default: 20,
-    description: 'Failed authentications per client address per minute before 429'
+    description: 'Failed authentications per client address per minute before 429 (a valid token is never refused)'
+  }),
+  IMPORT_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Imports per client address per minute without a token' }),
+  TRUST_PROXY: Type.String({
+    default: '',
+    description: 'Reverse proxies whose X-Forwarded-For/-Proto to believe: empty (none), a hop count, or addresses/CIDRs, comma-separated'
   })
 })
 
@@ -26,6 +32,29 @@ export interface AppConfig {
   corsOrigins: string[]
   writeLimitPerMinute: number
   authFailureLimitPerMinute: number
+  importLimitPerMinute: number
+  /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses and CIDR ranges. */
+  trustProxy: false | number | string[]
+}
+
+/** Names proxy-addr understands besides addresses and CIDRs. */
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** TRUST_PROXY as Fastify takes it; throws naming the variable when an entry is no address. */
+export function parseTrustProxy(value: string): AppConfig['trustProxy'] {
+  const text = value.trim()
+  if (text === '' || text === 'false') return false
+  if (/^\d+$/.test(text)) return Number(text)
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean)
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/')
+    const family = isIP(address ?? '')
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+    if (!PROXY_KEYWORDS.has(entry) && (family === 0 || !bitsOk || extra !== undefined)) {
+      throw new Error(`TRUST_PROXY: "${entry}" is not a hop count, an IP address, a CIDR range or one of ${[...PROXY_KEYWORDS].join(', ')}`)
+    }
+  }
+  return entries
 }
 
 /** The defaults of every setting, for tests and tools that build an app without an environment. */
@@ -43,6 +72,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((o) => o.trim())
       .filter(Boolean),
     writeLimitPerMinute: parsed.WRITE_LIMIT_PER_MINUTE,
-    authFailureLimitPerMinute: parsed.AUTH_FAILURE_LIMIT_PER_MINUTE
+    authFailureLimitPerMinute: parsed.AUTH_FAILURE_LIMIT_PER_MINUTE,
+    importLimitPerMinute: parsed.IMPORT_LIMIT_PER_MINUTE,
+    trustProxy: parseTrustProxy(parsed.TRUST_PROXY)
   }
 }

@@ -37,6 +37,7 @@ export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
   TOKEN_NOT_FOUND: 'No token has this id',
   INVALID_SCOPE: 'The scope does not suit the role',
   IMPORT_UNREADABLE: 'The page holds no tables of a national template',
+  IMPORT_BUSY: 'Too many pages are being read at once',
   FINDING_NOT_FOUND: 'The current revision has no such warning',
   INTERNAL: 'The service failed to handle the request'
 }
@@ -63,6 +64,7 @@ export const TokenNotFound = define('TOKEN_NOT_FOUND', 404, 'No token has the id
 export const InvalidScope = define('INVALID_SCOPE', 422, '%s')
 export const FindingNotFound = define('FINDING_NOT_FOUND', 404, 'The current revision has no warning %s (revision %s)')
 export const ImportUnreadable = define('IMPORT_UNREADABLE', 422, '%s')
+export const ImportBusy = define('IMPORT_BUSY', 503, '%s')
 export const PreconditionFailed = define('PRECONDITION_FAILED', 412, 'If-Match names %s but the current revision is %s')
 
 /** A 400 naming the offending fields, for checks a schema cannot express (e.g. path vs body). */

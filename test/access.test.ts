@@ -351,15 +351,42 @@ t.test('abuse limits', async (t) => {
     t.equal(fresh.statusCode, 201, 'another token has its own budget')
   })
 
-  t.test('failed authentications per address', async (t) => {
+  t.test('failed authentications per address hold off the failing client, not its neighbours', async (t) => {
     const { app } = await build(t, { config: { authFailureLimitPerMinute: 2 } })
     const bad = { authorization: 'Bearer wrong' }
     const statuses: number[] = []
     for (let i = 0; i < 3; i++) statuses.push((await app.inject({ url: URL_2020, headers: bad })).statusCode)
     t.same(statuses, [401, 401, 429])
+    const held = await app.inject({ url: URL_2020, headers: bad })
+    t.equal(held.statusCode, 429, 'the failing client is held off for the rest of the minute')
+    t.ok(Number(held.headers['retry-after']) > 0)
+    // Another township behind the same NAT (same address) with a valid token is not locked out.
     const good = await app.inject({ method: 'PUT', url: URL_2020, headers: asAdmin(app), payload: fengshi() as object })
-    t.equal(good.statusCode, 429, 'the address is held off for the rest of the minute')
+    t.equal(good.statusCode, 201, 'a valid token from the same address is accepted')
     t.equal((await app.inject({ url: '/healthz' })).statusCode, 200, 'anonymous reads still work')
+  })
+
+  t.test('behind a trusted proxy, limits and the audit trail use the forwarded client address', async (t) => {
+    const { app } = await build(t, { config: { authFailureLimitPerMinute: 1, trustProxy: ['127.0.0.1'] } })
+    const bad = (client: string) => ({ authorization: 'Bearer wrong', 'x-forwarded-for': client })
+    const fail = async (client: string) => (await app.inject({ url: URL_2020, headers: bad(client), remoteAddress: '127.0.0.1' })).statusCode
+    t.same([await fail('203.0.113.7'), await fail('203.0.113.7')], [401, 429], 'one client reaches its limit')
+    t.equal(await fail('198.51.100.9'), 401, 'another client behind the same proxy has its own count')
+    const put = await app.inject({
+      method: 'PUT',
+      url: URL_2020,
+      headers: { ...asAdmin(app), 'x-forwarded-for': '192.0.2.44' },
+      remoteAddress: '127.0.0.1',
+      payload: fengshi() as object
+    })
+    t.equal(put.statusCode, 201)
+    const audit = (await app.inject({ url: '/v1/audit', headers: asAdmin(app) })).json()
+    t.equal(audit.items.find((e: { action: string }) => e.action === 'report.revision').clientAddress, '192.0.2.44')
+
+    // Not trusted (the default): the header is ignored and the peer address counts.
+    const direct = (await build(t, { config: { authFailureLimitPerMinute: 1 } })).app
+    const spoof = async (client: string) => (await direct.inject({ url: URL_2020, headers: bad(client), remoteAddress: '10.1.1.1' })).statusCode
+    t.same([await spoof('203.0.113.1'), await spoof('203.0.113.2')], [401, 429], 'a forged X-Forwarded-For earns no fresh budget')
   })
 })
 

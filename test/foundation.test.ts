@@ -19,8 +19,14 @@ t.test('configuration', async (t) => {
     logLevel: 'info',
     corsOrigins: [],
     writeLimitPerMinute: 120,
-    authFailureLimitPerMinute: 20
+    authFailureLimitPerMinute: 20,
+    importLimitPerMinute: 30,
+    trustProxy: false
   })
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2, 'a hop count')
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,loopback' }).trustProxy, ['10.0.0.0/8', '192.168.1.5', 'loopback'])
+  t.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' }), /TRUST_PROXY/)
+  t.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example' }), /TRUST_PROXY/)
   t.match(
     loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: '/d/x.sqlite', LOG_LEVEL: 'warn', CORS_ORIGINS: 'https://a.example, https://b.example' }),
     { host: '0.0.0.0', port: 8080, databasePath: '/d/x.sqlite', logLevel: 'warn', corsOrigins: ['https://a.example', 'https://b.example'] }

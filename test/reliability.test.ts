@@ -47,7 +47,7 @@ t.test('hostile input: 1,000 generated and hand-written malformed requests', asy
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const path = join(dir, 'ogi.sqlite')
   const token = prepareDatabase(path)
-  const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: path, logLevel: 'silent', writeLimitPerMinute: 1e9, authFailureLimitPerMinute: 1e9 })
+  const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: path, logLevel: 'silent', writeLimitPerMinute: 1e9, authFailureLimitPerMinute: 1e9, importLimitPerMinute: 1e9 })
   t.teardown(() => app.close())
   const before = fingerprint(path)
   const requests = hostileRequests(1000, `Bearer ${token}`)

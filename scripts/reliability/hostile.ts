@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import type { Report } from '../../src/domain/report.js'
 import { sampleReport, seededRandom } from '../../src/domain/sample-report.js'
 import { TEMPLATES } from '../../src/domain/templates.js'
+import { importBombs } from './import-bombs.js'
 
 export interface HostileRequest {
   name: string
@@ -228,7 +229,15 @@ export function hostileRequests(count: number, authorization: string, seed = 202
     { name: 'a stale If-Match', method: 'PUT', url: '/v1/reports/350803109/2020', headers: { ...json, 'if-match': '"350803109-2020-r9"' }, payload: FIXTURE },
     { name: 'review of a report that does not exist', method: 'POST', url: '/v1/reports/350803101/2020/review', headers: json, payload: '{"action":"accept"}' }
   ]
-  return [...handWritten, ...generated]
+  // Anonymous, as a stranger would send them: every one must be refused (or read) quickly and cleanly.
+  const bombs: HostileRequest[] = importBombs().map((bomb) => ({
+    name: `import bomb: ${bomb.name}`,
+    method: 'POST',
+    url: '/v1/imports',
+    headers: { 'content-type': bomb.contentType },
+    payload: bomb.body
+  }))
+  return [...handWritten, ...bombs, ...generated]
 }
 
 export interface HostileOutcome {
@@ -241,6 +250,10 @@ export interface HostileOutcome {
   byStatus: Record<number, number>
 }
 
+/** Whether a request would change the database if accepted (a check or a preview does not). */
+const writes = (request: HostileRequest) =>
+  request.method !== 'GET' && request.url !== '/v1/validate' && !(request.url.startsWith('/v1/imports') && !request.url.includes('commit=true'))
+
 /** Sends every request through `app.inject` and sorts the answers. */
 export async function runHostile(app: FastifyInstance, requests: readonly HostileRequest[]): Promise<HostileOutcome> {
   const outcome: HostileOutcome = { cases: requests.length, serverErrors: [], notProblems: [], accepted: [], byStatus: {} }
@@ -250,7 +263,7 @@ export async function runHostile(app: FastifyInstance, requests: readonly Hostil
     outcome.byStatus[status] = (outcome.byStatus[status] ?? 0) + 1
     if (status >= 500) outcome.serverErrors.push({ name: request.name, status, body: response.body.slice(0, 300) })
     else if (status >= 400 && !String(response.headers['content-type']).startsWith('application/problem+json')) outcome.notProblems.push({ name: request.name, status })
-    else if (status < 300 && request.method !== 'GET' && request.url !== '/v1/validate') outcome.accepted.push({ name: request.name, status, url: request.url })
+    else if (status < 300 && writes(request)) outcome.accepted.push({ name: request.name, status, url: request.url })
   }
   return outcome
 }
@@ -266,7 +279,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = mkdtempSync(join(tmpdir(), 'ogi-hostile-'))
   const path = join(dir, 'ogi.sqlite')
   const token = prepareDatabase(path)
-  const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: path, logLevel: 'silent', writeLimitPerMinute: 1e9, authFailureLimitPerMinute: 1e9 })
+  const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: path, logLevel: 'silent', writeLimitPerMinute: 1e9, authFailureLimitPerMinute: 1e9, importLimitPerMinute: 1e9 })
   const before = fingerprint(path)
   const started = performance.now()
   const outcome = await runHostile(app, hostileRequests(count, `Bearer ${token}`))

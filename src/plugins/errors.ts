@@ -68,15 +68,17 @@ function sendProblem(reply: FastifyReply, body: ProblemT): FastifyReply {
  */
 export function replyWithProblem(error: ErrorWithDetails, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error, request)
-  if (error.headers && problem.status < 500) reply.headers(error.headers)
-  if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+  if (error.headers && (problem.status < 500 || problem.status === 503)) reply.headers(error.headers)
+  if (problem.status >= 500 && problem.status !== 503) request.log.error({ err: error }, 'request failed')
   else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused')
   return sendProblem(reply, problem)
 }
 
 function toProblem(error: ErrorWithDetails, request: FastifyRequest): ProblemT {
   const status = error.statusCode ?? 500
-  if (status >= 500 || !error.code) {
+  // A 503 of ours (a busy worker) says so; every other 5xx is an internal failure, never explained.
+  const ours = error.code !== undefined && error.code in PROBLEM_TITLES
+  if ((status >= 500 && !(status === 503 && ours)) || !error.code) {
     return problemBody(request, 500, 'INTERNAL', 'An unexpected error occurred; it has been logged with the request id.')
   }
   // A client error Fastify raised without its own code (e.g. prototype poisoning in a JSON body).

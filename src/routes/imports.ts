@@ -2,13 +2,14 @@
 // was detected, what could not be read, and the rules' verdict; ?commit=true stores it as a draft.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { importReport, UnreadableReport } from '../domain/import/index.js'
+import { completeImport } from '../domain/import/index.js'
 import type { Report } from '../domain/report.js'
-import { ImportUnreadable, validationError } from '../errors.js'
+import { ImportBusy, ImportUnreadable, RateLimited, validationError } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
 import { TownshipCode } from '../schemas/common.js'
 import { Evaluation, SubmissionResult } from '../schemas/reports.js'
 import { TemplateId } from '../schemas/templates.js'
+import { createPageReader, PageNotRead, type PageReaderOptions } from '../services/page-reader.js'
 import { createSubmissions } from '../services/submissions.js'
 import { workflow } from './present.js'
 const BODY_LIMIT = 2 * 1024 * 1024
@@ -41,8 +42,18 @@ const ImportResult = Type.Object({
   stored: Type.Optional(SubmissionResult)
 })
 
-const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface ImportRouteOptions {
+  /** Imports per client address per minute without a token. */
+  anonymousLimitPerMinute: number
+  reader?: PageReaderOptions
+}
+
+const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, options) => {
   const submissions = createSubmissions(app.repos, () => app.now())
+  const reader = createPageReader(options.reader)
+  app.addHook('onClose', () => reader.close())
+  // Reading a page costs CPU whoever asks: callers without a token get a budget per address.
+  const anonymous = app.createRateLimit({ max: options.anonymousLimitPerMinute, timeWindow: 60_000, keyGenerator: (request) => request.ip })
   // Pages come as text/plain (their text) or text/html, nothing else (JSON is for other routes).
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('text/html', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body))
@@ -72,22 +83,34 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: ImportResult,
           413: problemResponse('The page is over 2 MiB'),
           415: problemResponse('The body is neither text/plain nor text/html'),
-          422: problemResponse('No tables of either national template were found')
+          422: problemResponse('No tables of either national template were found, or the page is beyond the bounds of an annual report'),
+          429: problemResponse('Too many imports from this address without a token, or too many writes for this token'),
+          503: problemResponse('Too many pages are being read at once; Retry-After says when to try again')
         }
       }
     },
     async (request) => {
+      if (!request.actor) {
+        const limit = await anonymous(request)
+        if (!limit.isAllowed && limit.isExceeded) {
+          throw Object.assign(new RateLimited(`At most ${limit.max} imports a minute from one address without a token`), {
+            headers: { 'retry-after': String(limit.ttlInSeconds) }
+          })
+        }
+      }
       const kind = request.headers['content-type']?.startsWith('text/html') ? 'html' : 'text'
       const { unit, year, commit } = request.query
       if (commit && !unit) throw validationError([{ in: 'query', pointer: '/unit', message: 'is required with commit=true' }])
       if (unit) submissions.requireTownship(unit)
-      let result
+      let reading
       try {
-        result = importReport(request.body, kind, app.repos.divisions, { unit, year })
+        reading = await reader.read(request.body, kind)
       } catch (error) {
-        if (error instanceof UnreadableReport) throw new ImportUnreadable(error.message)
-        throw error
+        if (!(error instanceof PageNotRead)) throw error
+        if (error.kind === 'busy') throw Object.assign(new ImportBusy(error.message), { headers: { 'retry-after': '1' } })
+        throw new ImportUnreadable(error.message)
       }
+      const result = completeImport(reading, app.repos.divisions, { unit, year })
       const { report } = result
       const complete = report.unit !== undefined && report.year !== undefined ? (report as Report) : undefined
       if (complete) submissions.checkYear(complete.year, 'query')

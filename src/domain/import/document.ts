@@ -1,7 +1,27 @@
 // A published page as prose lines and table cells. Two sources: the text of a page whose tables
-// came out as `cell |` lines (fixtures/fengshi-2020.txt), and the HTML itself, whose tables are
-// read with a real parser honouring rowspan and colspan.
+// came out as `cell |` lines (test/fixtures/fengshi-2020.txt), and the HTML itself, whose tables
+// are read with a real parser honouring rowspan and colspan. Anyone may send a page, so every
+// size is bounded before the work it would cost is done: the limits below are checked by linear
+// scans ahead of parsing, and a span is clamped and counted before its grid is allocated.
 import { parse, type HTMLElement } from 'node-html-parser'
+import { UnreadableReport } from './errors.js'
+
+/**
+ * Bounds of a page, each far above a real report (about 500 table cells, a few hundred lines, a
+ * few thousand elements, nesting under 30) and far below what would cost a second or 100 MB.
+ */
+export const PAGE_LIMITS = {
+  /** Table cells, as written (a merged cell once). */
+  cells: 20_000,
+  /** Cells of the grids once spans are expanded: a span bomb is refused here. */
+  gridArea: 60_000,
+  /** Lines of text. */
+  lines: 50_000,
+  /** HTML elements. */
+  elements: 40_000,
+  /** Nesting of HTML elements that need an end tag. */
+  depth: 400
+} as const
 
 export interface PageDocument {
   /** The prose, one line per paragraph, tables left out. */
@@ -12,8 +32,21 @@ export interface PageDocument {
 
 const clean = (text: string) => text.replace(/[\u00a0\u3000\t ]+/g, ' ').trim()
 
+/** How often `char` occurs in `text`, stopping once past `limit`. */
+function countUpTo(text: string, char: string, limit: number): number {
+  let count = 0
+  for (let at = text.indexOf(char); at >= 0 && count <= limit; at = text.indexOf(char, at + 1)) count++
+  return count
+}
+
 /** Text whose tables are rows of `cell |` lines, with `|` runs for empty cells. */
 export function fromText(text: string): PageDocument {
+  if (countUpTo(text, '|', PAGE_LIMITS.cells) > PAGE_LIMITS.cells) {
+    throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.cells} table cells; an annual report has about 500`)
+  }
+  if (countUpTo(text, '\n', PAGE_LIMITS.lines) > PAGE_LIMITS.lines) {
+    throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.lines} lines; an annual report has a few hundred`)
+  }
   const lines: string[] = []
   const cells: string[] = []
   let table: string[] = []
@@ -43,8 +76,16 @@ export function fromText(text: string): PageDocument {
   return { lines, cells }
 }
 
+/** The area of the grids read so far on one page, checked before each span is laid out. */
+interface GridBudget {
+  area: number
+}
+
+/** A span attribute as HTML reads it (a positive integer, 1 when absent or invalid), at most `max`. */
+const span = (value: string | undefined, max: number) => Math.max(1, Math.min(max, Number.parseInt(value ?? '1', 10) || 1))
+
 /** The cells of an HTML table in reading order, spans expanded so that each cell is read once. */
-function tableCells(table: HTMLElement): string[] {
+function tableCells(table: HTMLElement, budget: GridBudget): string[] {
   const out: string[] = []
   const taken: boolean[][] = []
   const rows = table.querySelectorAll('tr').filter((row) => row.closest('table') === table)
@@ -54,28 +95,72 @@ function tableCells(table: HTMLElement): string[] {
       if (!('tagName' in cell) || !['TD', 'TH'].includes((cell as HTMLElement).tagName)) continue
       const element = cell as HTMLElement
       while (taken[r]?.[c]) c++
-      const rowspan = Math.max(1, Math.min(100, Number(element.getAttribute('rowspan') ?? 1) || 1))
-      const colspan = Math.max(1, Math.min(100, Number(element.getAttribute('colspan') ?? 1) || 1))
+      // A row span ends with the table (HTML's own rule); columns are bounded as browsers bound them.
+      const rowspan = span(element.getAttribute('rowspan'), rows.length - r)
+      const colspan = span(element.getAttribute('colspan'), 1000)
+      budget.area += rowspan * colspan
+      if (budget.area > PAGE_LIMITS.gridArea) {
+        throw new UnreadableReport(`The page's tables span more than ${PAGE_LIMITS.gridArea} grid cells; an annual report's span about 2,000`)
+      }
       for (let dr = 0; dr < rowspan; dr++) for (let dc = 0; dc < colspan; dc++) ((taken[r + dr] ??= [])[c + dc] = true)
       out.push(clean(element.textContent))
+      if (out.length > PAGE_LIMITS.cells) throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.cells} table cells; an annual report has about 500`)
       c += colspan
     }
   })
   return out
 }
 
+/** Elements whose end tag HTML lets a page omit: they do not nest deeper when left open. */
+const OPTIONAL_END = new Set(['p', 'li', 'dt', 'dd', 'td', 'th', 'tr', 'thead', 'tbody', 'tfoot', 'option', 'colgroup', 'caption', 'rt', 'rp'])
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'])
+
+/**
+ * Counts elements and their nesting in one linear pass over the tags, before a parser builds a
+ * tree of them: the parser's memory grows with the elements and its tree walks recurse with the depth.
+ */
+function checkMarkup(html: string): void {
+  // `[^<>]*` cannot run past the next `<`: each character is looked at a bounded number of times.
+  const tag = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>/g
+  let elements = 0
+  let depth = 0
+  for (let match = tag.exec(html); match; match = tag.exec(html)) {
+    const name = match[2]!.toLowerCase()
+    if (VOID.has(name) || OPTIONAL_END.has(name) || match[3]!.endsWith('/')) {
+      if (!match[1]) elements++
+      continue
+    }
+    if (match[1]) {
+      depth = Math.max(0, depth - 1)
+      continue
+    }
+    if (++elements > PAGE_LIMITS.elements) {
+      throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.elements} HTML elements; an annual report's page has a few thousand`)
+    }
+    if (++depth > PAGE_LIMITS.depth) throw new UnreadableReport(`The page's HTML nests more than ${PAGE_LIMITS.depth} elements deep`)
+  }
+  if (elements > PAGE_LIMITS.elements) {
+    throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.elements} HTML elements; an annual report's page has a few thousand`)
+  }
+}
+
 /** An HTML page: tables read as grids, everything else as lines of prose. */
 export function fromHtml(html: string): PageDocument {
+  checkMarkup(html)
   const root = parse(html.replace(/<!doctype[^>]*>/i, ''), { blockTextElements: { script: false, style: false, noscript: false } })
   root.querySelector('head')?.remove()
   const cells: string[] = []
+  const budget: GridBudget = { area: 0 }
   for (const table of root.querySelectorAll('table')) {
     if (table.parentNode && (table.parentNode as HTMLElement).closest?.('table')) continue // nested: read with its outer table
-    for (const cell of tableCells(table)) cells.push(cell)
+    for (const cell of tableCells(table, budget)) cells.push(cell)
     table.replaceWith('\n')
   }
   for (const br of root.querySelectorAll('br')) br.replaceWith('\n')
   const lines = root.structuredText.split('\n').map(clean).filter(Boolean)
+  if (lines.length > PAGE_LIMITS.lines) {
+    throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.lines} lines; an annual report has a few hundred`)
+  }
   return { lines, cells }
 }
 

@@ -2,10 +2,13 @@
 // is found through a registry look-up passed in.
 import type { CellTree, Report } from '../report.js'
 import { TEMPLATES, type TemplateId } from '../templates.js'
-import { toDocument } from './document.js'
-import { readProse } from './prose.js'
-import { detectTemplate, readCells } from './reader.js'
+import { PAGE_LIMITS, toDocument } from './document.js'
+import { UnreadableReport } from './errors.js'
+import { readProse, type Prose } from './prose.js'
+import { detectTemplate, readCells, type ReadCells } from './reader.js'
 import { resolveUnit, type RegistryLookup } from './unit.js'
+
+export { UnreadableReport } from './errors.js'
 
 export interface ImportOptions {
   /** The unit, when the caller knows it (overrides what the page says). */
@@ -20,12 +23,6 @@ export interface ImportResult {
   parse: { cellsFound: number; cellsExpected: number; notFound: string[]; notes: string[] }
 }
 
-/** An annual report's tables hold about five hundred cells; far more is not one (and would be slow to read). */
-const MAX_CELLS = 20_000
-
-export class UnreadableReport extends Error {
-  override name = 'UnreadableReport'
-}
 
 /** Sets `value` at the dotted `path` of `tree`, creating the objects on the way. */
 function put(tree: CellTree, path: readonly string[], value: number | string | null): void {
@@ -34,9 +31,21 @@ function put(tree: CellTree, path: readonly string[], value: number | string | n
   node[path.at(-1)!] = value
 }
 
-export function importReport(input: string, kind: 'text' | 'html', registry: RegistryLookup, options: ImportOptions = {}): ImportResult {
+/** What the page itself says: everything an import reads before the registry is consulted. */
+export interface PageReading {
+  template: TemplateId
+  tables: CellTree
+  prose: Prose
+  cells: ReadCells
+}
+
+/**
+ * Reads a page's tables and prose: the part of an import whose cost grows with the page (the
+ * route runs it in a worker thread with a time budget; see services/page-reader.ts).
+ */
+export function readPage(input: string, kind: 'text' | 'html'): PageReading {
   const page = toDocument(input, kind)
-  if (page.cells.length > MAX_CELLS) {
+  if (page.cells.length > PAGE_LIMITS.cells) {
     throw new UnreadableReport(`The page has ${page.cells.length} table cells; an annual report has about 500`)
   }
   const template = detectTemplate(page.cells)
@@ -49,11 +58,15 @@ export function importReport(input: string, kind: 'text' | 'html', registry: Reg
   }
   const prose = readProse(page.lines)
   const cells = readCells(page.cells, template)
-
   const tables: CellTree = {}
   for (const cell of TEMPLATES[template].cells) put(tables, cell.path, cells.values.get(cell.code) ?? null)
   if (template === 'gb2019') put(tables, ['proactive', 'procurement', 'amountUnit'], cells.amountUnit)
+  return { template, tables, prose, cells }
+}
 
+/** The canonical report from what the page says, the unit found in the registry unless given. */
+export function completeImport(reading: PageReading, registry: RegistryLookup, options: ImportOptions = {}): ImportResult {
+  const { template, tables, prose, cells } = reading
   const organ = prose.meta.organ ?? null
   const match = options.unit ? { unit: options.unit, candidates: [] } : resolveUnit(organ ?? prose.title ?? '', registry)
   const notes = [...prose.notes, ...cells.notes]
@@ -84,4 +97,9 @@ export function importReport(input: string, kind: 'text' | 'html', registry: Reg
     },
     parse: { cellsFound: expected - notFound.length, cellsExpected: expected, notFound, notes }
   }
+}
+
+/** Reads a page and completes it in one step (the CLI's way; the route splits the two). */
+export function importReport(input: string, kind: 'text' | 'html', registry: RegistryLookup, options: ImportOptions = {}): ImportResult {
+  return completeImport(readPage(input, kind), registry, options)
 }

@@ -30,7 +30,8 @@ const isoDate = (match: RegExpExecArray) => `${match[1]}-${match[2]!.padStart(2,
 export function readProse(lines: readonly string[]): Prose {
   const notes: string[] = []
   const heading = (line: string) => HEADINGS.find((h) => h.pattern.test(line.normalize('NFKC')))?.part
-  const title = lines.find((line) => TITLE.test(line) && line.length <= 80) ?? null
+  // Length first: the title pattern backtracks on long lines.
+  const title = lines.find((line) => line.length <= 80 && TITLE.test(line)) ?? null
   const titleYear = title ? Number(TITLE.exec(title)![1]) : null
   const period = lines.map((l) => /(\d{4})年1月1日(?:起)?至\1年12月31日/.exec(l.normalize('NFKC'))).find(Boolean)
   const periodYear = period ? Number(period[1]) : null
@@ -52,8 +53,8 @@ export function readProse(lines: readonly string[]): Prose {
     }
     if (current === 'other') {
       const date = DATE.exec(lines[i + 1] ?? '')
-      if ((ORGAN.test(line) && line.length <= 40 && date) || DATE.test(line) || CHROME.test(line)) {
-        if (ORGAN.test(line) && date) signature = { organ: line, date: isoDate(date) }
+      if ((line.length <= 40 && ORGAN.test(line) && date) || DATE.test(line) || CHROME.test(line)) {
+        if (line.length <= 40 && ORGAN.test(line) && date) signature = { organ: line, date: isoDate(date) }
         else if (DATE.test(line)) signature.date = isoDate(DATE.exec(line)!)
         current = undefined
         continue
