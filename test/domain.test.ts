@@ -6,7 +6,8 @@ import { isJump, modifiedZ, readNumber, signature, similarity } from '../src/dom
 import { canonicalJson, cellValues, contentHash, diffReports, type CellTree, type Report } from '../src/domain/report.js'
 import { evaluateRules, RULES, type Violation } from '../src/domain/rules.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
-import { decideSubmission, etag, ifMatchHolds, type SubmissionInput } from '../src/domain/submission.js'
+import { ifMatchHolds, noneMatchHits, parseEntityTags } from '../src/domain/conditional.js'
+import { decideSubmission, reportTag, type ReportFacts, type SubmissionInput } from '../src/domain/submission.js'
 import { ALL_CELLS, TEMPLATES } from '../src/domain/templates.js'
 import { beijingYear, toBeijingIso } from '../src/domain/time.js'
 import { edit, fengshi } from './helper.js'
@@ -353,7 +354,7 @@ t.test('submission decisions', async (t) => {
     ifMatch: undefined,
     amendmentReason: undefined
   }
-  const current = { revision: 2, status: 'submitted' as const, contentHash: 'h0' }
+  const current = { revision: 2, status: 'submitted' as const, contentHash: 'h0', tag: '"350803109-2020-r2"' }
 
   t.same(decideSubmission(base), { kind: 'store', revision: 1 }, 'the first revision')
   t.same(decideSubmission({ ...base, current }), { kind: 'store', revision: 3 }, 'a new revision')
@@ -377,9 +378,51 @@ t.test('submission decisions', async (t) => {
   t.equal(decideSubmission({ ...base, current: accepted }).kind, 'locked')
   t.equal(decideSubmission({ ...base, current: accepted, amendmentReason: 'typo', status: 'draft' }).kind, 'locked')
   t.same(decideSubmission({ ...base, current: accepted, amendmentReason: 'typo' }), { kind: 'store', revision: 3 })
-  t.equal(etag('350803109', 2020, 4), '"350803109-2020-r4"')
+  t.equal(decideSubmission({ ...base, current, ifMatch: 'W/"350803109-2020-r2"' }).kind, 'precondition-failed', 'a weak tag never matches If-Match')
+})
+
+t.test('entity tags and conditional requests (RFC 9110)', async (t) => {
+  t.same(parseEntityTags('"a", W/"b" ,"c"'), [
+    { weak: false, opaque: '"a"' },
+    { weak: true, opaque: '"b"' },
+    { weak: false, opaque: '"c"' }
+  ])
+  t.equal(parseEntityTags('*'), '*')
+  t.equal(parseEntityTags('a, b'), undefined, 'unquoted tags are not a list')
+  t.equal(parseEntityTags('"a" "b"'), undefined)
+  t.equal(parseEntityTags(''), undefined)
+  t.same(parseEntityTags('"a",,"b",'), [{ weak: false, opaque: '"a"' }, { weak: false, opaque: '"b"' }], 'empty elements are allowed')
+
   t.ok(ifMatchHolds('"a", "b"', '"b"'))
+  t.ok(ifMatchHolds('*', '"b"'))
+  t.notOk(ifMatchHolds('*', undefined), '* needs a current representation')
   t.notOk(ifMatchHolds('"a"', undefined))
+  t.notOk(ifMatchHolds('W/"b"', '"b"'), 'strong comparison')
+  t.notOk(ifMatchHolds('b', '"b"'), 'malformed')
+
+  t.ok(noneMatchHits('W/"b"', '"b"'), 'weak comparison')
+  t.ok(noneMatchHits('"x", "b"', '"b"'))
+  t.ok(noneMatchHits('*', '"b"'))
+  t.notOk(noneMatchHits(undefined, '"b"'))
+  t.notOk(noneMatchHits('b', '"b"'), 'malformed never matches')
+
+  const facts: ReportFacts = {
+    unit: '350803109',
+    year: 2020,
+    revision: 4,
+    contentHash: 'h',
+    status: 'submitted',
+    timeliness: 'on_time',
+    firstSubmittedAt: new Date('2021-01-20T00:00:00Z'),
+    acceptedAt: null,
+    lastReview: undefined
+  }
+  t.match(reportTag(facts), /^"350803109-2020-r4-[\w-]{12}"$/, 'names the revision')
+  t.equal(reportTag(facts), reportTag({ ...facts }), 'the same facts, the same tag')
+  const accepted = { ...facts, status: 'accepted' as const, acceptedAt: new Date('2021-02-01T00:00:00Z') }
+  t.not(reportTag(accepted), reportTag(facts), 'a review changes the tag, the revision staying')
+  t.not(reportTag({ ...facts, timeliness: 'late' }), reportTag(facts), 'so does a re-judged deadline')
+  t.not(reportTag({ ...facts, contentHash: 'other' }), reportTag(facts), 'and other content under the same revision number')
 })
 
 t.test('deadlines and time', async (t) => {

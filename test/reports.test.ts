@@ -5,7 +5,9 @@ import t from 'tap'
 import type { CellTree, Report } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { TEMPLATES } from '../src/domain/templates.js'
-import { asAdmin, build, clock, edit, fengshi } from './helper.js'
+import { buildApp } from '../src/app.js'
+import { DEFAULT_CONFIG } from '../src/config.js'
+import { asAdmin, build, clock, edit, fengshi, tokenFor } from './helper.js'
 
 const URL_2020 = '/v1/reports/350803109/2020'
 
@@ -31,7 +33,8 @@ t.test('submitting the real report of 峰市镇', async (t) => {
 
   const first = await put(app, URL_2020, fengshi())
   t.equal(first.statusCode, 201)
-  t.equal(first.headers.etag, '"350803109-2020-r1"')
+  const firstTag = String(first.headers.etag)
+  t.match(firstTag, /^"350803109-2020-r1-[\w-]{12}"$/, 'the tag names the revision')
   t.equal(first.headers.location, URL_2020)
   t.same(first.json(), {
     unit: '350803109',
@@ -49,7 +52,7 @@ t.test('submitting the real report of 峰市镇', async (t) => {
   t.test('reads back cell for cell, with its workflow state', async (t) => {
     const response = await app.inject({ url: URL_2020 })
     t.equal(response.statusCode, 200)
-    t.equal(response.headers.etag, '"350803109-2020-r1"')
+    t.equal(response.headers.etag, firstTag, 'the same tag as the PUT answered')
     const body = response.json()
     const { revision, status, submittedAt, acceptedAt, onTime, errors, warnings, lastReview, ...report } = body
     t.same({ ...report, status }, fengshi(), 'the canonical JSON as submitted')
@@ -63,8 +66,11 @@ t.test('submitting the real report of 峰市镇', async (t) => {
       warnings: [],
       lastReview: null
     })
-    const notModified = await app.inject({ url: URL_2020, headers: { 'if-none-match': '"350803109-2020-r1"' } })
+    const notModified = await app.inject({ url: URL_2020, headers: { 'if-none-match': firstTag } })
     t.equal(notModified.statusCode, 304)
+    t.equal(notModified.headers.etag, firstTag)
+    t.equal((await app.inject({ url: URL_2020, headers: { 'if-none-match': `"x", W/${firstTag}` } })).statusCode, 304, 'a list, weakly compared')
+    t.equal((await app.inject({ url: URL_2020, headers: { 'if-none-match': '"350803109-2020-r1"' } })).statusCode, 200)
   })
 
   t.test('the same body again is unchanged, with no new revision', async (t) => {
@@ -81,9 +87,9 @@ t.test('submitting the real report of 峰市镇', async (t) => {
     const changed = edit(fengshi(), (r) => {
       ;(r.proactive.normativeDocuments as CellTree).totalPublished = 3
     })
-    const second = await put(app, URL_2020, changed, { 'if-match': '"350803109-2020-r1"' })
+    const second = await put(app, URL_2020, changed, { 'if-match': firstTag })
     t.equal(second.statusCode, 200)
-    t.equal(second.headers.etag, '"350803109-2020-r2"')
+    t.match(second.headers.etag, /^"350803109-2020-r2-/)
     t.match(second.json(), { revision: 2, unchanged: false, submittedAt: '2021-01-11T09:30:00.000+08:00', onTime: true })
     const diff = (await app.inject({ url: `${URL_2020}/revisions/2/diff` })).json()
     t.same(diff, { from: 1, to: 2, changes: [{ cell: 'proactive.normativeDocuments.totalPublished', old: 2, new: 3 }] })
@@ -104,7 +110,7 @@ t.test('submitting the real report of 峰市镇', async (t) => {
   })
 
   t.test('a stale If-Match is 412 and stores nothing', async (t) => {
-    const stale = await put(app, URL_2020, edit(fengshi(), (r) => ((r.meta ??= {}).title = 'x')), { 'if-match': '"350803109-2020-r1"' })
+    const stale = await put(app, URL_2020, edit(fengshi(), (r) => ((r.meta ??= {}).title = 'x')), { 'if-match': firstTag })
     t.equal(stale.statusCode, 412)
     t.equal(stale.json().code, 'PRECONDITION_FAILED')
     t.equal(await revisionCount(app, URL_2020), 2)
@@ -388,4 +394,34 @@ t.test('bad input is refused, names the field, and stores nothing', async (t) =>
     t.equal((await get(app, '/v1/reports?limit=10')).json().items.length, 0)
     t.equal(TEMPLATES.gb2019.cells.length, 198)
   })
+})
+
+t.test('entity tags name their data across restarts, processes and reviews', async (t) => {
+  const first = await build(t)
+  const admin = asAdmin(first.app)
+  t.equal((await put(first.app, URL_2020, fengshi(), admin)).statusCode, 201)
+  const aggregateUrl = '/v1/aggregates/350803/2020'
+  const before = await first.app.inject({ url: aggregateUrl })
+  const aggregateTag = String(before.headers.etag)
+  const reportTagBefore = String((await first.app.inject({ url: URL_2020 })).headers.etag)
+  t.equal((await first.app.inject({ url: aggregateUrl, headers: { 'if-none-match': aggregateTag } })).statusCode, 304)
+
+  // A review changes what GET shows without a new revision: the tag moves with it.
+  await first.app.inject({ method: 'POST', url: `${URL_2020}/review`, headers: admin, payload: { action: 'accept' } })
+  const reviewed = await first.app.inject({ url: URL_2020, headers: { 'if-none-match': reportTagBefore } })
+  t.equal(reviewed.statusCode, 200, 'the tag read before the review is stale')
+  t.equal(reviewed.json().status, 'accepted')
+  const afterReview = await put(first.app, URL_2020, fengshi(), { ...admin, 'if-match': reportTagBefore })
+  t.equal(afterReview.statusCode, 412, 'and a write based on it is refused')
+  await first.app.close()
+
+  // Another process on the same file, after a restart: other data must never get the old tag.
+  const second = await buildApp({ ...DEFAULT_CONFIG, port: 0, databasePath: first.databasePath, logLevel: 'silent' })
+  t.teardown(() => second.close())
+  const other = { ...fengshi(), unit: '350803101' }
+  t.equal((await put(second, '/v1/reports/350803101/2020', other, tokenFor(second, 'admin').headers)).statusCode, 201)
+  const after = await second.inject({ url: aggregateUrl, headers: { 'if-none-match': aggregateTag } })
+  t.equal(after.statusCode, 200, 'the old tag gets the new data')
+  t.not(after.headers.etag, aggregateTag)
+  t.equal((await second.inject({ url: aggregateUrl, headers: { 'if-none-match': String(after.headers.etag) } })).statusCode, 304)
 })

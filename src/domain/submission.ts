@@ -1,5 +1,6 @@
 // What a PUT of a report does, decided from the current revision and the rules' verdict.
 // Pure: the route reads the state, this decides, the repository writes.
+import { digestTag, ifMatchHolds } from './conditional.js'
 import type { ReportStatus, SubmittableStatus } from './report.js'
 import type { Evaluation } from './rules.js'
 
@@ -7,6 +8,8 @@ export interface CurrentState {
   revision: number
   status: ReportStatus
   contentHash: string
+  /** The entity tag of the report as it stands (reportTag). */
+  tag: string
 }
 
 export interface SubmissionInput {
@@ -28,23 +31,42 @@ export type SubmissionDecision =
   | { kind: 'locked'; detail: string }
   | { kind: 'invalid' }
 
-/** `"350803109-2020-r3"`: the entity tag of a report's revision. */
-export function etag(unit: string, year: number, revision: number): string {
-  return `"${unit}-${year}-r${revision}"`
+/** Everything a report's representation shows besides its revision's content. */
+export interface ReportFacts {
+  unit: string
+  year: number
+  revision: number
+  contentHash: string
+  status: ReportStatus
+  timeliness: string
+  firstSubmittedAt: Date | null
+  acceptedAt: Date | null
+  /** The last review action, if any: its id and what it said. */
+  lastReview: { id: number; action: string; comment: string | null; createdAt: Date } | undefined
 }
 
-/** Whether an If-Match header names the current revision (RFC 9110 §13.1.1, strong comparison). */
-export function ifMatchHolds(header: string, current: string | undefined): boolean {
-  const tags = header.split(',').map((t) => t.trim())
-  if (tags.includes('*')) return current !== undefined
-  return current !== undefined && tags.includes(current)
+/**
+ * `"350803109-2020-r3-…"`: the entity tag of a report as shown, naming its revision and a digest
+ * of its content and workflow state, so that a review or a re-judged deadline (same revision,
+ * different answer) changes it, and no restart or restore can make it name other data.
+ */
+export function reportTag(facts: ReportFacts): string {
+  const review = facts.lastReview
+  const digest = digestTag(
+    facts.contentHash,
+    facts.status,
+    facts.timeliness,
+    facts.firstSubmittedAt?.getTime() ?? null,
+    facts.acceptedAt?.getTime() ?? null,
+    review ? `${review.id}:${review.action}:${review.createdAt.getTime()}:${review.comment ?? ''}` : null
+  )
+  return `"${facts.unit}-${facts.year}-r${facts.revision}-${digest.slice(0, 12)}"`
 }
 
 export function decideSubmission(input: SubmissionInput): SubmissionDecision {
   const { current } = input
-  const currentTag = current ? etag(input.unit, input.year, current.revision) : undefined
-  if (input.ifMatch !== undefined && !ifMatchHolds(input.ifMatch, currentTag)) {
-    return { kind: 'precondition-failed', expected: input.ifMatch, actual: currentTag ?? 'none' }
+  if (input.ifMatch !== undefined && !ifMatchHolds(input.ifMatch, current?.tag)) {
+    return { kind: 'precondition-failed', expected: input.ifMatch, actual: current?.tag ?? 'none' }
   }
   // A returned report sent back as it was is a resubmission, not a no-op.
   if (current && current.contentHash === input.contentHash && current.status !== 'returned') return { kind: 'unchanged' }

@@ -7,6 +7,7 @@ import { Type } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RollupRow } from '../db/repositories/rollups.js'
 import { covers } from '../domain/access.js'
+import { digestTag, noneMatchHits } from '../domain/conditional.js'
 import { aggregate, coverageOf, DEFAULT_STATUSES } from '../domain/aggregate.js'
 import { compiledCsvRows, compiledHtml, compiledMarkdown, type CompiledInput } from '../domain/compiled-report.js'
 import { defaultDeadline } from '../domain/deadlines.js'
@@ -43,15 +44,17 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
    */
   function cached(request: FastifyRequest, reply: FastifyReply, compute: () => unknown) {
     const version = rollups.version()
-    const tag = `"v${version}"`
-    reply.header('etag', tag).type('application/json; charset=utf-8')
-    if (request.headers['if-none-match'] === tag) return reply.code(304).send()
-    let body = cache.get(request.url, version)
-    if (body === undefined) {
-      body = reply.serialize(compute()) as string
-      cache.set(request.url, version, body)
+    let entry = cache.get(request.url, version)
+    if (entry === undefined) {
+      const body = reply.serialize(compute()) as string
+      // The tag is a digest of the bytes, not the version: a connection's counters start again
+      // with each process, so the same version can name different data after a restart.
+      entry = { body, etag: `"${digestTag(body)}"` }
+      cache.set(request.url, version, entry)
     }
-    return reply.send(body)
+    reply.header('etag', entry.etag).type('application/json; charset=utf-8')
+    if (noneMatchHits(request.headers['if-none-match'], entry.etag)) return reply.code(304).send()
+    return reply.send(entry.body)
   }
 
   /** The scope of a code, or 404 for a code the registry does not hold. */

@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import type { ReportHead, ReviewRow, RevisionRow } from '../db/repositories/reports.js'
 import { covers } from '../domain/access.js'
 import { diffReports, isPublic, toReport, type Report, type ReportInput } from '../domain/report.js'
-import { etag } from '../domain/submission.js'
+import { noneMatchHits } from '../domain/conditional.js'
 import { toBeijingIso } from '../domain/time.js'
 import { ReportNotFound, ReviewNotAllowed, RevisionNotFound, validationError, type FieldIssue } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
@@ -154,9 +154,9 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const found = reports.current(unit, year)
       if (!found) throw new ReportNotFound(unit, String(year))
       assertVisible(request, unit, year, found.head.status)
-      const tag = etag(unit, year, found.head.currentRevision)
+      const tag = submissions.tagOf(found.head, found.revision.contentHash)
       reply.header('etag', tag)
-      if (request.headers['if-none-match']?.split(',').some((t) => t.trim() === tag)) return reply.code(304).send(null)
+      if (noneMatchHits(request.headers['if-none-match'], tag)) return reply.code(304).send(null)
       const review = reports.lastReview(found.head.id)
       return storedReport(found.head, found.revision, { lastReview: review ? reviewBody(review) : null })
     }

@@ -6,7 +6,7 @@ import { signature } from '../domain/quality.js'
 import type { Repositories } from '../plugins/db.js'
 import { contentHash, isPublic, type Report } from '../domain/report.js'
 import { evaluateRules, type Evaluation } from '../domain/rules.js'
-import { decideSubmission, etag } from '../domain/submission.js'
+import { decideSubmission, reportTag } from '../domain/submission.js'
 import { beijingYear } from '../domain/time.js'
 import {
   DivisionNotFound,
@@ -60,6 +60,21 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
     return evaluateRules({ report, previous: baseline, peers: { own, ...reports.peers(report.unit, report.year) } })
   }
 
+  /** The entity tag of a stored report as GET shows it. */
+  function tagOf(head: ReportHead, contentHash: string): string {
+    return reportTag({
+      unit: head.unitCode,
+      year: head.year,
+      revision: head.currentRevision,
+      contentHash,
+      status: head.status,
+      timeliness: head.timeliness,
+      firstSubmittedAt: head.firstSubmittedAt,
+      acceptedAt: head.acceptedAt,
+      lastReview: reports.lastReview(head.id)
+    })
+  }
+
   /** Stores `report` as a new revision, or says it is unchanged; throws the problem otherwise. */
   function submit(report: Report, options: { ifMatch?: string | undefined; amendmentReason?: string | undefined; context: RequestContext }): Submitted {
     const { unit, year } = report
@@ -70,7 +85,12 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
     const decision = decideSubmission({
       unit,
       year,
-      current: current && { revision: current.head.currentRevision, status: current.head.status, contentHash: current.revision.contentHash },
+      current: current && {
+        revision: current.head.currentRevision,
+        status: current.head.status,
+        contentHash: current.revision.contentHash,
+        tag: tagOf(current.head, current.revision.contentHash)
+      },
       status: report.status,
       contentHash: hash,
       evaluation,
@@ -88,7 +108,8 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
       }
       case 'unchanged': {
         const { head, revision } = current!
-        return { head, created: false, unchanged: true, etag: etag(unit, year, head.currentRevision), template: revision.template, errors: revision.errors, warnings: revision.warnings }
+        const tag = tagOf(head, revision.contentHash)
+        return { head, created: false, unchanged: true, etag: tag, template: revision.template, errors: revision.errors, warnings: revision.warnings }
       }
       case 'store': {
         try {
@@ -111,7 +132,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
             head,
             created: decision.revision === 1,
             unchanged: false,
-            etag: etag(unit, year, head.currentRevision),
+            etag: tagOf(head, hash),
             template: report.template,
             errors: evaluation.errors,
             warnings: evaluation.warnings
@@ -124,7 +145,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
     }
   }
 
-  return { requireTownship, checkYear, evaluate, submit }
+  return { requireTownship, checkYear, evaluate, submit, tagOf }
 }
 
 export type Submissions = ReturnType<typeof createSubmissions>
