@@ -7,6 +7,7 @@ import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { TEMPLATES } from '../src/domain/templates.js'
 import { buildApp } from '../src/app.js'
 import { DEFAULT_CONFIG } from '../src/config.js'
+import { createSubmissions } from '../src/services/submissions.js'
 import { asAdmin, build, clock, edit, fengshi, tokenFor } from './helper.js'
 
 const URL_2020 = '/v1/reports/350803109/2020'
@@ -424,4 +425,28 @@ t.test('entity tags name their data across restarts, processes and reviews', asy
   t.equal(after.statusCode, 200, 'the old tag gets the new data')
   t.not(after.headers.etag, aggregateTag)
   t.equal((await second.inject({ url: aggregateUrl, headers: { 'if-none-match': String(after.headers.etag) } })).statusCode, 304)
+})
+
+t.test('a PUT that lands between a review’s read and its write is a 409, never a 500', async (t) => {
+  const { app } = await build(t)
+  t.equal((await put(app, URL_2020, fengshi())).statusCode, 201)
+  const { reports } = app.repos
+  const read = reports.head.bind(reports)
+  // The review route reads the head, then writes: a new revision is stored in between, as a
+  // second process on the same file could (in one process the two are synchronous).
+  reports.head = (unit, year) => {
+    const seen = read(unit, year)
+    reports.head = read
+    createSubmissions(app.repos, () => app.now()).submit(edit(fengshi(), (r) => ((r.meta ??= {}).title = 'amended meanwhile')), {
+      context: { actor: null, requestId: 'race', clientAddress: '127.0.0.1' }
+    })
+    return seen
+  }
+  const raced = await review(app, URL_2020, { action: 'accept' })
+  t.equal(raced.statusCode, 409)
+  t.equal(raced.json().code, 'REVIEW_NOT_ALLOWED')
+  t.match(raced.json().detail, /changed while revision 1 was being reviewed/)
+  const current = (await get(app, URL_2020)).json()
+  t.same([current.revision, current.status, current.lastReview], [2, 'submitted', null], 'the review stored nothing')
+  t.equal((await review(app, URL_2020, { action: 'accept' })).statusCode, 200, 'a review of what is current goes through')
 })

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { ReportHead, ReviewRow, RevisionRow } from '../db/repositories/reports.js'
+import { ConcurrentChangeError, type ReportHead, type ReviewRow, type RevisionRow } from '../db/repositories/reports.js'
 import { covers } from '../domain/access.js'
 import { diffReports, isPublic, toReport, type Report, type ReportInput } from '../domain/report.js'
 import { noneMatchHits } from '../domain/conditional.js'
@@ -312,7 +312,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'accept locks the report; return sends it back to its unit. Only a submitted report can be reviewed.',
         params: ReportParams,
         body: ReviewBody,
-        response: { 200: ReviewResult, 409: problemResponse('The report is not in the submitted state') }
+        response: { 200: ReviewResult, 409: problemResponse('The report is not in the submitted state, or changed while it was being reviewed') }
       }
     },
     async (request) => {
@@ -322,14 +322,21 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (head.status !== 'submitted') {
         throw new ReviewNotAllowed(`The report is ${head.status}; only a submitted report can be accepted or returned`)
       }
-      const result = reports.review({
-        reportId: head.id,
-        revision: head.currentRevision,
-        action: request.body.action,
-        comment: request.body.comment ?? null,
-        context: request.requestContext(),
-        at: app.now()
-      })
+      let result
+      try {
+        result = reports.review({
+          reportId: head.id,
+          revision: head.currentRevision,
+          status: head.status,
+          action: request.body.action,
+          comment: request.body.comment ?? null,
+          context: request.requestContext(),
+          at: app.now()
+        })
+      } catch (error) {
+        if (!(error instanceof ConcurrentChangeError)) throw error
+        throw new ReviewNotAllowed(`The report changed while revision ${head.currentRevision} was being reviewed; read it again and review what is current`)
+      }
       return {
         unit,
         year,

@@ -307,10 +307,16 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
       return { narratives, cells: figures }
     },
 
-    /** Records a review action on the current revision and moves the head to its new state. */
+    /**
+     * Records a review action on the revision the reviewer read and moves the head to its new
+     * state; throws ConcurrentChangeError when the head moved on (a new revision, or another
+     * reviewer) between that read and this write: nothing is then stored.
+     */
     review(input: {
       reportId: number
       revision: number
+      /** The state the reviewer saw; the review applies only while the head is still in it. */
+      status: ReportStatus
       action: 'accept' | 'return'
       comment: string | null
       context: RequestContext
@@ -318,6 +324,10 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
     }): { head: ReportHead; review: ReviewRow } {
       return db.transaction(
         (tx) => {
+          const previous = tx.select().from(reports).where(eq(reports.id, input.reportId)).get()
+          if (!previous || previous.currentRevision !== input.revision || previous.status !== input.status) {
+            throw new ConcurrentChangeError(previous?.unitCode ?? String(input.reportId), previous?.year ?? 0)
+          }
           const review = tx
             .insert(reportReviews)
             .values({
@@ -330,10 +340,6 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
             })
             .returning()
             .get()
-          const previous = tx.select().from(reports).where(eq(reports.id, input.reportId)).get()
-          if (previous?.currentRevision !== input.revision) {
-            throw new Error(`report ${input.reportId} moved past revision ${input.revision} during review`)
-          }
           const before = contributionOf(cells, previous)
           const updated = tx
             .update(reports)
