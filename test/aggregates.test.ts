@@ -6,7 +6,7 @@ import t from 'tap'
 import { cellValues, type Report } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS, TEMPLATES } from '../src/domain/templates.js'
-import { asAdmin, build, clock, fengshi } from './helper.js'
+import { asAdmin, build, clock, fengshi, tokenFor } from './helper.js'
 
 const DISTRICT = '350803'
 const put = (app: FastifyInstance, report: Report | (Omit<Report, 'status'> & { status: string })) =>
@@ -188,7 +188,7 @@ t.test('deadlines and coverage', async (t) => {
     const byCode = Object.fromEntries(all.items.map((i: { code: string }) => [i.code, i]))
     t.match(byCode['350803101'], { state: 'submitted', onTime: true, revision: 1, template: 'gb2021', submittedAt: '2022-01-31T23:59:59.000+08:00', deadline: '2022-01-31' })
     t.match(byCode['350803102'], { state: 'submitted', onTime: false })
-    t.match(byCode['350803103'], { state: 'draft', onTime: null, submittedAt: null })
+    t.match(byCode['350803103'], { state: 'missing', revision: null, template: null }, 'a draft is no public fact: missing to the public')
     t.match(byCode['350803001'], { state: 'missing', revision: null, template: null, name: '凤城街道', districtCode: DISTRICT })
     const pages: string[] = []
     let cursor: string | null = null
@@ -200,12 +200,22 @@ t.test('deadlines and coverage', async (t) => {
       cursor = page.nextCursor
     } while (cursor)
     t.same(pages, all.items.map((i: { code: string }) => i.code))
-    const states = async (state: string) =>
-      (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?state=${state}&limit=100` })).json().items.map((i: { code: string }) => i.code)
+    const states = async (state: string, headers: Record<string, string> = {}) =>
+      (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?state=${state}&limit=100`, headers })).json().items.map((i: { code: string }) => i.code)
     t.same(await states('late'), ['350803102'])
     t.same(await states('onTime'), ['350803101'])
-    t.same(await states('draft'), ['350803103'])
-    t.equal((await states('missing')).length, 21)
+    t.same(await states('draft'), [], 'the public is not told of drafts')
+    t.equal((await states('missing')).length, 22)
+    const district = tokenFor(app, 'district', DISTRICT).headers
+    t.same(await states('draft', district), ['350803103'], 'the district sees its drafts')
+    t.equal((await states('missing', district)).length, 21)
+    const own = (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?limit=100`, headers: district })).json()
+    t.match(own.items.find((i: { code: string }) => i.code === '350803103'), { state: 'draft', revision: 1, template: 'gb2021' })
+    const neighbour = tokenFor(app, 'district', '350802').headers
+    t.same(await states('draft', neighbour), [], 'another district does not')
+    t.same(await states('draft', tokenFor(app, 'unit', '350803103').headers), ['350803103'], 'nor does any unit but its own')
+    t.same(await states('draft', tokenFor(app, 'unit', '350803101').headers), [])
+    t.same(await states('draft', asAdmin(app)), ['350803103'])
     const city = (await app.inject({ url: '/v1/coverage/3508/2021?state=submitted' })).json()
     t.same(city.items.map((i: { code: string }) => i.code), ['350802001', '350803101', '350803102'])
   })

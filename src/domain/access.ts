@@ -21,6 +21,21 @@ export function covers(actor: Actor | null, code: string): boolean {
   return actor.role === 'unit' ? code === actor.scope : code.startsWith(actor.scope)
 }
 
+/**
+ * Which reports that are not public (drafts, returned reports) a caller may see: none, those of
+ * the townships under a code, or all of them. Submitted and accepted reports are public by law.
+ */
+export type Visibility = { kind: 'public' } | { kind: 'under'; code: string } | { kind: 'all' }
+
+export function visibilityOf(actor: Actor | null): Visibility {
+  if (!actor) return { kind: 'public' }
+  if (actor.role === 'admin') return { kind: 'all' }
+  return actor.scope === null ? { kind: 'public' } : { kind: 'under', code: actor.scope }
+}
+
+/** A short stable key of a visibility, for caches of answers that depend on it. */
+export const visibilityKey = (v: Visibility) => (v.kind === 'under' ? `under:${v.code}` : v.kind)
+
 /** The level a role's scope must have: a unit is one township; a district may be any division. */
 export function scopeFits(role: Role, level: string | undefined): boolean {
   if (role === 'admin') return level === undefined

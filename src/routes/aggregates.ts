@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync'
 import { Type } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RollupRow } from '../db/repositories/rollups.js'
-import { covers } from '../domain/access.js'
+import { covers, visibilityKey, visibilityOf, type Visibility } from '../domain/access.js'
 import { digestTag, noneMatchHits } from '../domain/conditional.js'
 import { aggregate, coverageOf, DEFAULT_STATUSES } from '../domain/aggregate.js'
 import { compiledCsvRows, compiledHtml, compiledMarkdown, type CompiledInput } from '../domain/compiled-report.js'
@@ -42,15 +42,17 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * Answers from the cache while the database is unchanged, with the version as ETag (a
    * dashboard polling with If-None-Match gets 304); otherwise computes, serializes and keeps.
    */
-  function cached(request: FastifyRequest, reply: FastifyReply, compute: () => unknown) {
+  function cached(request: FastifyRequest, reply: FastifyReply, compute: () => unknown, visibility?: Visibility) {
     const version = rollups.version()
-    let entry = cache.get(request.url, version)
+    // An answer that shows private states is kept per visibility, never handed to another caller.
+    const key = visibility ? `${visibilityKey(visibility)} ${request.url}` : request.url
+    let entry = cache.get(key, version)
     if (entry === undefined) {
       const body = reply.serialize(compute()) as string
       // The tag is a digest of the bytes, not the version: a connection's counters start again
       // with each process, so the same version can name different data after a restart.
       entry = { body, etag: `"${digestTag(body)}"` }
-      cache.set(request.url, version, entry)
+      cache.set(key, version, entry)
     }
     reply.header('etag', entry.etag).type('application/json; charset=utf-8')
     if (noneMatchHits(request.headers['if-none-match'], entry.etag)) return reply.code(304).send()
@@ -124,8 +126,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   function compiledInput(code: string, year: number): CompiledInput {
     const scope = scopeOf(code)
     const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, DEFAULT_STATUSES)
-    const names = (state: string) => reports.coverage(code, year, state, 30).rows.map((r) => r.name)
-    return { scope, year, aggregate: sums, missing: [...names('missing'), ...names('draft'), ...names('returned')].slice(0, 30), late: names('late') }
+    // As the public sees it: a draft or a returned report is missing from the district's figures.
+    const names = (state: string) => reports.coverage(code, year, state, 30, undefined, { kind: 'public' }).rows.map((r) => r.name)
+    return { scope, year, aggregate: sums, missing: names('missing'), late: names('late') }
   }
 
   const compiledSchema = (type: string, description: string) => ({
@@ -212,8 +215,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { state, limit, cursor } = request.query
       const scope = scopeOf(code)
       const after = cursor ? decodeCursor(cursor, ['string'] as const)[0] : undefined
-      return cached(request, reply, () => {
-        const page = reports.coverage(code, year, state, limit, after)
+      const visibility = visibilityOf(request.actor)
+      const compute = () => {
+        const page = reports.coverage(code, year, state, limit, after, visibility)
         const overrides = deadlines.overrides(year)
         const fallback = defaultDeadline(year)
         return {
@@ -233,7 +237,8 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
           })),
           nextCursor: page.after ? encodeCursor([page.after]) : null
         }
-      })
+      }
+      return cached(request, reply, compute, visibility)
     }
   )
 

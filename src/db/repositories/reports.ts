@@ -1,6 +1,7 @@
 // Reports: the head row per unit and year, its immutable revisions and reviews, and the
 // current-cells projection that aggregates sum.
-import { aliasedTable, and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { aliasedTable, and, asc, desc, eq, gt, inArray, isNull, lt, not, or, sql, type SQL } from 'drizzle-orm'
+import type { Visibility } from '../../domain/access.js'
 import type { ReportStatus, Report } from '../../domain/report.js'
 import { contentHash } from '../../domain/report.js'
 import { isOnTime } from '../../domain/deadlines.js'
@@ -374,17 +375,29 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
      * any, by code after a keyset cursor; `state` keeps those missing, in one status, or on time
      * or late.
      */
-    coverage(code: string, year: number, state: string | undefined, limit: number, after?: string) {
+    /**
+     * Every township under `code` with its report's state for `year`. A report the caller may not
+     * see (a draft or a returned report outside its visibility) is shown, and filtered, as missing.
+     */
+    coverage(code: string, year: number, state: string | undefined, limit: number, after: string | undefined, visibility: Visibility) {
+      const privateStatus = inArray(reports.status, ['draft', 'returned'])
+      const hidden: SQL =
+        visibility.kind === 'all'
+          ? sql`0`
+          : visibility.kind === 'under'
+            ? (and(privateStatus, not(underCode(reports.unitCode, visibility.code))) as SQL)
+            : privateStatus
+      const shown = (condition: SQL) => and(condition, not(hidden))
       const stateFilter =
         state === undefined
           ? undefined
           : state === 'missing'
-            ? isNull(reports.id)
+            ? or(isNull(reports.id), hidden)
             : state === 'late'
-              ? eq(reports.timeliness, 'late')
+              ? shown(eq(reports.timeliness, 'late'))
               : state === 'onTime'
-                ? eq(reports.timeliness, 'on_time')
-                : eq(reports.status, state as ReportStatus)
+                ? shown(eq(reports.timeliness, 'on_time'))
+                : shown(eq(reports.status, state as ReportStatus))
       const rows = db
         .select({
           code: divisions.code,
@@ -394,7 +407,8 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
           template: reports.template,
           revision: reports.currentRevision,
           firstSubmittedAt: reports.firstSubmittedAt,
-          timeliness: reports.timeliness
+          timeliness: reports.timeliness,
+          hidden: sql<number>`coalesce(${hidden}, 0)`
         })
         .from(divisions)
         .leftJoin(reports, and(eq(reports.unitCode, divisions.code), eq(reports.year, year)))
@@ -411,7 +425,10 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
         .all()
       const more = rows.length > limit
       if (more) rows.pop()
-      return { rows, after: more ? (rows.at(-1)?.code ?? null) : null }
+      const visible = rows.map(({ hidden: isHidden, ...row }) =>
+        isHidden ? { ...row, status: null, template: null, revision: null, firstSubmittedAt: null, timeliness: null } : row
+      )
+      return { rows: visible, after: more ? (rows.at(-1)?.code ?? null) : null }
     },
 
     /**
