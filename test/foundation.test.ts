@@ -9,7 +9,7 @@ import { openDatabase } from '../src/db/connection.js'
 import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
 import { loadDivisions, seedDivisions } from '../src/db/seed-divisions.js'
 import { generateOpenApi } from '../scripts/openapi.js'
-import { build, freshDatabasePath } from './helper.js'
+import { asAdmin, build, freshDatabasePath } from './helper.js'
 
 t.test('configuration', async (t) => {
   t.same(loadConfig({}), {
@@ -207,6 +207,25 @@ t.test('problems', async (t) => {
     })
     t.equal(wrongType.statusCode, 415)
     t.equal(wrongType.json().code, 'UNSUPPORTED_MEDIA_TYPE')
+  })
+
+  t.test('every JSON route answers 415 to a body of another type, text/plain included', async (t) => {
+    const routes: Array<['PUT' | 'POST', string]> = [
+      ['PUT', '/v1/reports/350803109/2020'],
+      ['POST', '/v1/validate'],
+      ['POST', '/v1/reports/350803109/2020/review'],
+      ['PUT', '/v1/deadlines/350803/2020'],
+      ['POST', '/v1/quality/350803109/2020/explanations'],
+      ['POST', '/v1/tokens']
+    ]
+    for (const [method, url] of routes) {
+      for (const type of ['text/plain', 'text/html', 'application/x-www-form-urlencoded']) {
+        const response = await app.inject({ method, url, headers: { ...asAdmin(app), 'content-type': type }, payload: '{"action":"accept"}' })
+        t.equal(response.statusCode, 415, `${method} ${url} as ${type}`)
+        t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+        t.equal(response.json().code, 'UNSUPPORTED_MEDIA_TYPE')
+      }
+    }
   })
 
   t.test('refusals are logged without secrets', async (t) => {

@@ -56,7 +56,9 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
   const anonymous = app.createRateLimit({ max: options.anonymousLimitPerMinute, timeWindow: 60_000, keyGenerator: (request) => request.ip })
   // Pages come as text/plain (their text) or text/html, nothing else (JSON is for other routes).
   app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('text/html', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body))
+  for (const type of ['text/plain', 'text/html']) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body))
+  }
 
   app.post(
     '/imports',
