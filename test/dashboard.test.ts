@@ -57,6 +57,22 @@ t.test('the dashboard and the compiled report in Chromium', { skip: existsSync(C
   t.equal(districts, 7, 'picking 龙岩市 shows its seven districts')
   t.same(errors, [], 'no console error')
 
+  // The address bar is input: markup in ?code= or ?year= must never become an element.
+  const hostile = await browser.newPage()
+  hostile.on('pageerror', (error) => errors.push(String(error)))
+  const payloads = [
+    `?code=${encodeURIComponent('"><img src=x onerror="window.pwned=1">')}&year=2021`,
+    `?code=350803${encodeURIComponent('<script>window.pwned=1</script>')}&year=${encodeURIComponent('2021<img src=x onerror=window.pwned=1>')}`,
+    `?code=${encodeURIComponent('../../v1/tokens')}`
+  ]
+  for (const query of payloads) {
+    await hostile.goto(`${server.url}/${query}`)
+    await hostile.waitForSelector('body[data-loaded^="350803/"]', { timeout: 20_000 })
+    const injected = await hostile.evaluate(`({ pwned: window.pwned ?? null, images: document.querySelectorAll('img').length, scripts: document.querySelectorAll('script').length })`)
+    t.same(injected, { pwned: null, images: 0, scripts: 2 }, `nothing injected by ${query}; the default division is shown`)
+  }
+  t.same(errors, [], 'no script error on hostile addresses')
+
   const report = await browser.newPage()
   await report.goto(`${server.url}/v1/aggregates/350803/2021/report.html`)
   const received = await report.evaluate(

@@ -1,25 +1,45 @@
 // The dashboard: reads only the public API (what it shows, a dashboard builder can fetch too).
 'use strict'
 
+// Nothing read from the address bar or the API is ever put into the page as markup: elements are
+// made with the DOM (el) and text is set as text. Paths are relative, so that the page works
+// under any prefix a reverse proxy mounts it at.
 const $ = (selector) => document.querySelector(selector)
 const api = async (path) => {
-  const response = await fetch(path)
+  const response = await fetch(path.replace(/^\//, ''))
   if (!response.ok) throw new Error(`${path}: ${response.status}`)
   return response.json()
 }
 const percent = (value) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`)
-const text = (value) => String(value).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c])
+
+/** An element with attributes (`class`, `href`, `data-*` …) and children (nodes or text). */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag)
+  for (const [name, value] of Object.entries(attributes)) if (value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : String(value))
+  node.append(...children.map((child) => (typeof child === 'object' ? child : document.createTextNode(String(child)))))
+  return node
+}
+const fill = (selector, nodes) => $(selector).replaceChildren(...nodes)
+/** Relative link into the API (`v1/…`), so that it follows the page's prefix. */
+const link = (path, label) => el('a', { href: path.replace(/^\//, '') }, label)
 const STATE = { missing: '未报送', draft: '草稿', returned: '被退回', submitted: '已报送', accepted: '已审核' }
 
+// The address bar is input like any other: a code of a known shape and a plausible year, or the defaults.
+const CODE = /^(?:cn|\d{2}|\d{4}|\d{6}|\d{9})$/
 const params = new URLSearchParams(location.search)
-const state = { code: params.get('code') || '350803', year: Number(params.get('year')) || 0 }
+const givenYear = Number(params.get('year'))
+const state = {
+  code: CODE.test(params.get('code') ?? '') ? params.get('code') : '350803',
+  year: Number.isInteger(givenYear) && givenYear >= 2019 && givenYear <= 2100 ? givenYear : 0
+}
 const charts = { trend: echarts.init($('#trend')), largest: echarts.init($('#largest')) }
 window.ogiCharts = charts // for browser tests and for anyone poking at the page
 
 function go(code, year) {
+  if (!CODE.test(code)) return
   state.code = code
   state.year = year ?? state.year
-  history.replaceState(null, '', `?code=${state.code}&year=${state.year}`)
+  history.replaceState(null, '', `?${new URLSearchParams({ code: state.code, year: String(state.year) })}`)
   render().catch(showError)
 }
 
@@ -40,15 +60,18 @@ async function render() {
     const withData = series.items.filter((i) => i.coverage.submitted > 0).map((i) => i.year)
     state.year = withData.at(-1) ?? thisYear - 1
   }
-  $('#year').innerHTML = series.items.map((i) => `<option ${i.year === state.year ? 'selected' : ''}>${i.year}</option>`).join('')
+  fill('#year', series.items.map((i) => el('option', { selected: i.year === state.year }, i.year)))
   const trail = await path(state.code)
-  $('#path').innerHTML = trail.map((d) => `<a href="?code=${d.code}&year=${state.year}" data-code="${d.code}">${text(d.name)}</a>`).join(' › ')
+  fill(
+    '#path',
+    trail.flatMap((d, i) => [...(i > 0 ? [' › '] : []), el('a', { href: `?${new URLSearchParams({ code: d.code, year: String(state.year) })}`, 'data-code': d.code }, d.name)])
+  )
   $('#q').value = trail.at(-1).name
 
   const year = series.items.find((i) => i.year === state.year) ?? series.items.at(-1)
   const c = year.coverage
-  const card = (label, n, warn) => `<div class="card${warn ? ' warn' : ''}"><div class="n">${n}</div><div class="k">${label}</div></div>`
-  $('#coverage').innerHTML = [
+  const card = (label, n, warn) => el('div', { class: warn ? 'card warn' : 'card' }, el('div', { class: 'n' }, n), el('div', { class: 'k' }, label))
+  fill('#coverage', [
     card('应报送', c.expected),
     card('已报送', c.submitted),
     card('已审核', c.accepted),
@@ -59,9 +82,21 @@ async function render() {
     card('复议纠错率', percent(year.indicators.reconsiderationCorrectionRate)),
     card('诉讼纠错率', percent(year.indicators.litigationCorrectionRate)),
     card('结转率', percent(year.indicators.backlogRate))
-  ].join('')
-  const base = `/v1/aggregates/${state.code}/${state.year}`
-  $('#links').innerHTML = `汇总报告：<a href="${base}/report.html">网页（可打印）</a> · <a href="${base}/report.md">Markdown</a> · <a href="${base}/report.csv">CSV</a> · <a href="${base}">JSON</a> · <a href="/v1/exports/reports.csv?year=${state.year}${state.code === 'cn' ? '' : `&under=${state.code}`}&labels=zh">全部报告（CSV）</a>`
+  ])
+  const base = `v1/aggregates/${state.code}/${state.year}`
+  const everyReport = new URLSearchParams({ year: String(state.year), ...(state.code === 'cn' ? {} : { under: state.code }), labels: 'zh' })
+  fill('#links', [
+    '汇总报告：',
+    link(`${base}/report.html`, '网页（可打印）'),
+    ' · ',
+    link(`${base}/report.md`, 'Markdown'),
+    ' · ',
+    link(`${base}/report.csv`, 'CSV'),
+    ' · ',
+    link(base, 'JSON'),
+    ' · ',
+    link(`v1/exports/reports.csv?${everyReport}`, '全部报告（CSV）')
+  ])
 
   const years = series.items.map((i) => String(i.year))
   const line = (name, key) => ({ name, type: 'line', smooth: true, data: series.items.map((i) => (i.indicators[key] === null ? null : Number((i.indicators[key] * 100).toFixed(1)))) })
@@ -98,20 +133,29 @@ async function render() {
     ['missing', 'late', 'draft'].map((s) => api(`/v1/coverage/${state.code}/${state.year}?state=${s}&limit=50`))
   )
   const rows = [...late.items, ...missing.items, ...drafts.items]
-  $('#missing tbody').innerHTML =
-    rows
-      .map((u) => {
-        const name = u.revision ? `<a href="/v1/reports/${u.code}/${state.year}">${text(u.name)}</a>` : text(u.name)
-        const label = u.onTime === false ? '逾期' : STATE[u.state]
-        return `<tr><td>${name}</td><td>${label}</td><td>${u.submittedAt ? u.submittedAt.slice(0, 10) : '—'}</td></tr>`
-      })
-      .join('') || '<tr><td colspan="3">全部按时报送</td></tr>'
+  const none = (message) => [el('tr', {}, el('td', { colspan: 3 }, message))]
+  fill(
+    '#missing tbody',
+    rows.length === 0
+      ? none('全部按时报送')
+      : rows.map((u) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, u.revision ? link(`v1/reports/${u.code}/${state.year}`, u.name) : u.name),
+            el('td', {}, u.onTime === false ? '逾期' : STATE[u.state]),
+            el('td', {}, u.submittedAt ? u.submittedAt.slice(0, 10) : '—')
+          )
+        )
+  )
 
   const findings = await api(`/v1/quality/${state.code}/${state.year}?state=open&limit=30`)
-  $('#findings tbody').innerHTML =
-    findings.items
-      .map((f) => `<tr><td><a href="/v1/reports/${f.unit}/${state.year}">${text(f.unitName)}</a></td><td>${text(f.rule)}</td><td>${text(f.message.zh)}</td></tr>`)
-      .join('') || '<tr><td colspan="3">没有待核实的问题</td></tr>'
+  fill(
+    '#findings tbody',
+    findings.items.length === 0
+      ? none('没有待核实的问题')
+      : findings.items.map((f) => el('tr', {}, el('td', {}, link(`v1/reports/${f.unit}/${state.year}`, f.unitName)), el('td', {}, f.rule), el('td', {}, f.message.zh)))
+  )
   document.body.dataset.loaded = `${state.code}/${state.year}`
 }
 
@@ -133,7 +177,7 @@ $('#q').addEventListener('input', (event) => {
   if (!q) return
   searching = setTimeout(async () => {
     const found = await api(`/v1/divisions?q=${encodeURIComponent(q)}&limit=20`)
-    $('#divisions').innerHTML = found.items.filter((d) => d.level !== 'township').map((d) => `<option value="${text(d.name)}" data-code="${d.code}">${d.code}</option>`).join('')
+    fill('#divisions', found.items.filter((d) => d.level !== 'township').map((d) => el('option', { value: d.name, 'data-code': d.code }, d.code)))
   }, 200)
 })
 $('#pick').addEventListener('submit', (event) => event.preventDefault())
