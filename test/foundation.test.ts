@@ -1,6 +1,9 @@
 // The foundation: health, configuration, the division registry and its endpoints, the problem
 // envelope, and the OpenAPI document.
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
@@ -267,5 +270,35 @@ t.test('OpenAPI', async (t) => {
     const result = await validator.validate(JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')))
     t.same(result.errors, undefined)
     t.equal(result.valid, true)
+  })
+})
+
+t.test('the container: compiled code needs only runtime dependencies', async (t) => {
+  t.test('every package src/ imports is a runtime dependency (the image omits dev ones)', async (t) => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> }
+    t.notOk('tsx' in manifest.dependencies, 'tsx is for development only')
+    const files = execFileSync('git', ['ls-files', 'src'], { encoding: 'utf8' }).split('\n').filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith('src/dashboard/'))
+    const missing = new Set<string>()
+    for (const file of files) {
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^'.][^']*)'/gm)) {
+        if (specifier!.startsWith('node:')) continue
+        const name = specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!
+        if (!(name in manifest.dependencies)) missing.add(`${file}: ${name}`)
+      }
+    }
+    t.same([...missing], [])
+  })
+
+  t.test('the CLIs run from dist/, as `docker exec … node dist/cli/…` runs them', async (t) => {
+    execFileSync('npm', ['run', '-s', 'build'], { stdio: 'ignore' })
+    const dir = mkdtempSync(join(tmpdir(), 'ogi-dist-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const env = { ...process.env, DATABASE_PATH: join(dir, 'ogi.sqlite'), NODE_OPTIONS: '' }
+    const run = (...args: string[]) => execFileSync(process.execPath, args, { env, encoding: 'utf8' })
+    const token = run('dist/cli/token.js', 'create', '--role', 'admin', '--label', 'ops').trim().split('\n').at(-1)
+    t.match(token, /^t_[0-9a-f]{16}\.[\w-]{43}$/, 'the first admin token, alone on the last line')
+    t.match(run('dist/cli/token.js', 'list'), /admin/)
+    t.match(run('dist/cli/import.js', '--commit', 'test/fixtures/fengshi-2020.txt'), /350803109\t2020\tgb2019.*stored r1/)
+    t.match(run('dist/cli/backup.js', join(dir, 'copy.sqlite')), /integrity ok|ok/)
   })
 })
