@@ -7,11 +7,11 @@ import { join } from 'node:path'
 import t from 'tap'
 import { importReport } from '../src/domain/import/index.js'
 import { labelMatches, normalizeLabel, readValue } from '../src/domain/import/text.js'
-import type { Report } from '../src/domain/report.js'
+import type { CellTree, Report } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { importBombs } from '../scripts/reliability/import-bombs.js'
 import { createPageReader } from '../src/services/page-reader.js'
-import { asAdmin, build, fengshi, freshDatabasePath, FIXTURES, tokenFor } from './helper.js'
+import { asAdmin, build, edit, fengshi, freshDatabasePath, FIXTURES, tokenFor } from './helper.js'
 import { pageText, reportPage } from './page.js'
 
 const TEXT = readFileSync(join(FIXTURES, 'fengshi-2020.txt'), 'utf8')
@@ -37,7 +37,7 @@ t.test('the real page of 峰市镇 (2020) imports to exactly its canonical JSON'
   const result = importReport(TEXT, 'text', app.repos.divisions)
   t.same({ ...result.report, status: 'submitted' }, fengshi(), 'every cell, the template, year, unit, meta and prose')
   t.equal(result.report.status, 'draft')
-  t.same(result.detected, { template: 'gb2019', year: 2020, organ: '龙岩市永定区峰市镇人民政府', unit: '350803109' })
+  t.same(result.detected, { template: 'gb2019', year: 2020, yearSource: 'title', organ: '龙岩市永定区峰市镇人民政府', unit: '350803109' })
   t.same(result.parse, { cellsFound: 198, cellsExpected: 198, notFound: [], notes: [] })
 
   t.test('and so does the same report as an HTML page with merged header cells', async (t) => {
@@ -176,9 +176,9 @@ t.test('POST /v1/imports', async (t) => {
   const response = await app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'text/plain; charset=utf-8' }, payload: TEXT })
   t.equal(response.statusCode, 200)
   const body = response.json()
-  t.same(body.detected, { template: 'gb2019', year: 2020, organ: '龙岩市永定区峰市镇人民政府', unit: '350803109' })
+  t.same(body.detected, { template: 'gb2019', year: 2020, yearSource: 'title', organ: '龙岩市永定区峰市镇人民政府', unit: '350803109' })
   t.same(body.parse, { cellsFound: 198, cellsExpected: 198, notFound: [], notes: [] })
-  t.same(body.validation, { valid: true, errors: [], warnings: [] })
+  t.same(body.validation, { valid: true, errors: [], warnings: [], skipped: [] })
   t.same({ ...body.report, status: 'submitted' }, fengshi())
   t.equal(body.stored, undefined)
 
@@ -272,4 +272,108 @@ t.test('anonymous imports have a budget per address; a token lifts it', async (t
   t.equal(third.json().code, 'RATE_LIMITED')
   t.ok(Number(third.headers['retry-after']) > 0)
   t.equal((await post(tokenFor(app, 'unit', '350803109').headers)).statusCode, 200, 'with a token')
+})
+
+t.test('an imported page is checked against the template’s own rules even when its unit or year is unknown', async (t) => {
+  const { app } = await build(t, { config: { importLimitPerMinute: 1000 } })
+  // 三 does not add up: the 自然人 column's outcomes sum to more than its （七）总计.
+  const broken = (change: (r: Report) => void) =>
+    reportPage(
+      edit(fengshi(), (r) => {
+        ;((r.requests as CellTree).outcomes as Record<string, CellTree>).granted!.naturalPerson = 6
+        change(r)
+      })
+    )
+  const post = async (html: string, query = '') => {
+    const response = await app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { 'content-type': 'text/html' }, payload: html })
+    t.equal(response.statusCode, 200)
+    return response.json()
+  }
+  const errorRules = (body: { validation: { errors: Array<{ rule: string }> } }) => [...new Set(body.validation.errors.map((e) => e.rule))]
+  const skippedRules = (body: { validation: { skipped: Array<{ rule: string; skipped: string }> } }) =>
+    Object.fromEntries(body.validation.skipped.map((s) => [s.rule, s.skipped]))
+
+  t.test('with unit and year known, every rule runs', async (t) => {
+    const body = await post(broken(() => {}))
+    t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
+    t.same(body.validation.skipped, [])
+    t.match(body.detected, { year: 2020, yearSource: 'title', unit: '350803109' })
+  })
+
+  t.test('no year in the title: taken from the statistical period', async (t) => {
+    const body = await post(
+      broken((r) => {
+        r.meta!.title = '龙岩市永定区峰市镇政府信息公开工作年度报告'
+        r.narrative!.overview = `本报告所列数据的统计期限自2020年1月1日起至12月31日止。${r.narrative!.overview ?? ''}`
+      })
+    )
+    t.match(body.detected, { year: 2020, yearSource: 'period' })
+    t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
+  })
+
+  t.test('no year and no signature: the rules of the report alone still run, the others are skipped', async (t) => {
+    const body = await post(
+      broken((r) => {
+        r.meta!.title = '峰市镇政府信息公开工作年度报告'
+        r.meta!.organ = null
+        r.meta!.publishedOn = null
+      })
+    )
+    t.match(body.detected, { year: null, yearSource: null, unit: '350803109' })
+    t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'], 'both table errors at once')
+    t.match(skippedRules(body), { 'W-CARRY-CONTINUITY': 'year unknown', 'W-PEER-OUTLIER': 'year unknown', 'W-TEMPLATE-YEAR': 'year unknown' })
+    t.notOk('E-REQ-OUTCOME-TOTAL' in skippedRules(body))
+  })
+
+  t.test('only the document date: the year before it, noted as such', async (t) => {
+    const body = await post(broken((r) => (r.meta!.title = '峰市镇政府信息公开工作年度报告')))
+    t.match(body.detected, { year: 2020, yearSource: 'date' })
+  })
+
+  t.test('places that disagree are noted, the most reliable one taken', async (t) => {
+    const body = await post(broken((r) => (r.meta!.publishedOn = '2023-01-15')))
+    t.match(body.detected, { year: 2020, yearSource: 'title' })
+    t.match(body.parse.notes.join('\n'), /the document date says 2022 but the title 2020; 2020 was taken/)
+  })
+
+  t.test('a county-level government is recognised as such; committing still needs a township', async (t) => {
+    const body = await post(
+      broken((r) => {
+        r.meta!.title = '龙岩市永定区2020年政府信息公开工作年度报告'
+        r.meta!.organ = '龙岩市永定区人民政府'
+      })
+    )
+    t.same(body.detected.organDivision, { name: '龙岩市永定区人民政府', level: 'district', candidates: ['350803'] })
+    t.equal(body.detected.unit, undefined)
+    t.match(body.parse.notes.join('\n'), /not a township but a district government \(永定区 350803\)/)
+    t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
+    t.match(skippedRules(body), { 'W-CARRY-CONTINUITY': 'unit unknown', 'W-TOWNSHIP-REGULATIONS': 'the organ is not a township' })
+    const commit = await app.inject({
+      method: 'POST',
+      url: '/v1/imports?commit=true',
+      headers: { 'content-type': 'text/html', ...asAdmin(app) },
+      payload: reportPage(fengshi())
+    })
+    t.equal(commit.statusCode, 400, 'commit needs ?unit= of a township')
+  })
+
+  t.test('a department, from its signature or its title', async (t) => {
+    const signed = await post(broken((r) => (r.meta!.organ = '龙岩市永定区发展和改革局')))
+    t.match(signed.detected.organDivision, { level: 'department', candidates: ['350803'] })
+    const titled = await post(
+      broken((r) => {
+        r.meta!.title = '龙岩市永定区卫生健康局2020年政府信息公开工作年度报告'
+        r.meta!.organ = null
+      })
+    )
+    t.match(titled.detected.organDivision, { level: 'department', candidates: ['350803'] })
+    t.same(errorRules(titled), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
+  })
+
+  t.test('the CLI takes the year from the file name when the page states none', async (t) => {
+    const { importReport: read } = await import('../src/domain/import/index.js')
+    const page = pageText(broken((r) => ((r.meta!.title = '峰市镇政府信息公开工作年度报告'), (r.meta!.publishedOn = null))))
+    const result = read(page, 'text', app.repos.divisions, { fileName: '/archive/峰市镇/2020年报.txt' })
+    t.match(result.detected, { year: 2020, yearSource: 'fileName' })
+  })
 })

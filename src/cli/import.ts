@@ -26,10 +26,10 @@ let failed = 0
 for (const file of files) {
   try {
     const kind = /\.html?$/i.test(file) ? 'html' : 'text'
-    const result = importReport(readFileSync(file, 'utf8'), kind, repos.divisions)
+    const result = importReport(readFileSync(file, 'utf8'), kind, repos.divisions, { fileName: file })
     const { report, parse } = result
     const complete = report.unit !== undefined && report.year !== undefined ? (report as Report) : undefined
-    const verdict = complete ? submissions.evaluate(complete) : undefined
+    const verdict = submissions.evaluatePage(result)
     let stored = ''
     if (values.commit && complete) {
       const submitted = submissions.submit(complete, { context: { actor: null, requestId: 'cli-import', clientAddress: 'local' } })
@@ -42,8 +42,9 @@ for (const file of files) {
         report.year ?? 'year?',
         report.template,
         `cells ${parse.cellsFound}/${parse.cellsExpected}`,
-        `errors ${verdict?.errors.length ?? '-'}`,
-        `warnings ${verdict?.warnings.length ?? '-'}`
+        `errors ${verdict.errors.length}`,
+        `warnings ${verdict.warnings.length}`,
+        ...(verdict.skipped.length > 0 ? [`skipped ${verdict.skipped.length}`] : [])
       ].join('\t') + stored
     )
   } catch (error) {

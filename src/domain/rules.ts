@@ -45,6 +45,9 @@ export interface PeerContext {
   cells: Record<string, number[]>
 }
 
+/** A fact a rule depends on that an imported page may not state. */
+export type RuleNeed = 'unit' | 'year' | 'township'
+
 export interface RuleDef {
   id: string
   severity: Severity
@@ -55,6 +58,11 @@ export interface RuleDef {
   scope: 'report' | 'previousYear' | 'peers'
   /** The templates the rule applies to. */
   templates: readonly TemplateId[]
+  /**
+   * What the rule needs to know of the report beyond its tables (a rule of another scope also
+   * needs the unit and the year, to find what it compares with).
+   */
+  needs?: readonly RuleNeed[]
   description: Label
   evaluate(context: RuleContext): Violation[]
 }
@@ -374,6 +382,7 @@ export const RULES: readonly RuleDef[] = [
     severity: 'warning',
     scope: 'report',
     templates: BOTH,
+    needs: ['year'],
     description: {
       zh: '2021年及以后的报告使用了2019年格式，或2020年及以前的报告使用了2021年格式',
       en: 'gb2019 used for a year ≥ 2021, or gb2021 for a year ≤ 2020'
@@ -401,6 +410,7 @@ export const RULES: readonly RuleDef[] = [
     severity: 'warning',
     scope: 'report',
     templates: BOTH,
+    needs: ['township'],
     description: {
       zh: '乡镇（街道）填报了规章：只有设区的市以上人民政府制定规章',
       en: 'A township reports 规章 (only governments of cities with districts and above make regulations)'
@@ -593,13 +603,44 @@ export interface Evaluation {
   warnings: Violation[]
 }
 
-/** Runs every rule that applies to the report's template, in table order. */
-export function evaluateRules(context: RuleContext): Evaluation {
+/** What is known of the report besides its tables: everything, for a stored report. */
+export type Known = Record<RuleNeed, boolean>
+export const ALL_KNOWN: Known = { unit: true, year: true, township: true }
+
+/** A rule that could not run, and why (an imported page that does not name its unit, say). */
+export interface SkippedRule {
+  rule: string
+  skipped: string
+}
+
+const NEED_REASONS: Record<RuleNeed, string> = { unit: 'unit unknown', year: 'year unknown', township: 'the organ is not a township' }
+
+/** What a rule needs: its own needs, and the unit and year for comparing with other reports. */
+export const needsOf = (rule: RuleDef): readonly RuleNeed[] =>
+  rule.scope === 'report' ? (rule.needs ?? []) : ['unit', 'year', ...(rule.needs ?? [])]
+
+/**
+ * Runs every rule of the report's template that can run on what is known, in table order, and
+ * lists the others with the reason they were skipped.
+ */
+export function evaluateAvailable(context: RuleContext, known: Known): Evaluation & { skipped: SkippedRule[] } {
   const errors: Violation[] = []
   const warnings: Violation[] = []
+  const skipped: SkippedRule[] = []
   for (const rule of RULES) {
     if (!rule.templates.includes(context.report.template)) continue
+    const missing = needsOf(rule).filter((need) => !known[need])
+    if (missing.length > 0) {
+      skipped.push({ rule: rule.id, skipped: missing.map((need) => NEED_REASONS[need]).join(', ') })
+      continue
+    }
     for (const violation of rule.evaluate(context)) (violation.severity === 'error' ? errors : warnings).push(violation)
   }
-  return { valid: errors.length === 0, errors, warnings }
+  return { valid: errors.length === 0, errors, warnings, skipped }
+}
+
+/** Runs every rule that applies to the report's template, in table order. */
+export function evaluateRules(context: RuleContext): Evaluation {
+  const { skipped: _, ...evaluation } = evaluateAvailable(context, ALL_KNOWN)
+  return evaluation
 }

@@ -2,7 +2,7 @@
 // was detected, what could not be read, and the rules' verdict; ?commit=true stores it as a draft.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { completeImport } from '../domain/import/index.js'
+import { completeImport, YEAR_SOURCES } from '../domain/import/index.js'
 import type { Report } from '../domain/report.js'
 import { ImportBusy, ImportUnreadable, RateLimited, validationError } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
@@ -27,8 +27,23 @@ const ImportResult = Type.Object({
   report: Type.Object({}, { additionalProperties: true, description: 'The canonical report (status draft); unit or year absent when undetected' }),
   detected: Type.Object({
     template: TemplateId,
-    year: Type.Union([Type.Integer(), Type.Null()]),
+    year: Type.Union([Type.Integer(), Type.Null()], { description: 'The report year, from the most reliable place that states it' }),
+    yearSource: Type.Union([Type.Enum([...YEAR_SOURCES]), Type.Null()], {
+      description:
+        'Where the year came from: ?year=, the title, the statistical period (统计期限), the file name (CLI), or the document date minus one; ' +
+        'a place that disagrees is noted in parse.notes'
+    }),
     organ: Type.Union([Type.String(), Type.Null()]),
+    organDivision: Type.Optional(
+      Type.Object(
+        {
+          name: Type.String(),
+          level: Type.Enum(['province', 'city', 'district', 'department']),
+          candidates: Type.Array(Type.String(), { description: 'The division codes the organ belongs to, best first' })
+        },
+        { description: 'Present when the organ is not a township (a county-level or higher government, or a department)' }
+      )
+    ),
     unit: Type.Optional(Type.String()),
     candidates: Type.Optional(Type.Array(Type.String(), { description: 'Townships the organ fits equally well' }))
   }),
@@ -38,7 +53,15 @@ const ImportResult = Type.Object({
     notFound: Type.Array(Type.String(), { description: 'Cell codes not read: null in the report' }),
     notes: Type.Array(Type.String())
   }),
-  validation: Type.Union([Evaluation, Type.Null()], { description: 'null while the unit or year is unknown' }),
+  validation: Type.Object(
+    {
+      ...Evaluation.properties,
+      skipped: Type.Array(Type.Object({ rule: Type.String(), skipped: Type.String({ description: 'Why, e.g. "unit unknown"' }) }), {
+        description: 'Rules that could not run on what the page says: cross-year and peer rules need the unit and year'
+      })
+    },
+    { description: 'Every rule that can run on what was read, whether or not the unit and year are known' }
+  ),
   stored: Type.Optional(SubmissionResult)
 })
 
@@ -116,7 +139,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
       const { report } = result
       const complete = report.unit !== undefined && report.year !== undefined ? (report as Report) : undefined
       if (complete) submissions.checkYear(complete.year, 'query')
-      const validation = complete ? submissions.evaluate(complete) : null
+      const validation = submissions.evaluatePage(result)
       if (!commit || !complete) return { ...result, validation }
       const stored = submissions.submit(complete, { context: request.requestContext() })
       return {

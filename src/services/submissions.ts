@@ -5,7 +5,8 @@ import { ConcurrentChangeError, type ReportHead, type Signatures } from '../db/r
 import { signature } from '../domain/quality.js'
 import type { Repositories } from '../plugins/db.js'
 import { contentHash, isPublic, type Report } from '../domain/report.js'
-import { evaluateRules, type Evaluation } from '../domain/rules.js'
+import type { ImportResult } from '../domain/import/index.js'
+import { evaluateAvailable, evaluateRules, type Evaluation, type SkippedRule } from '../domain/rules.js'
 import { decideSubmission, reportTag } from '../domain/submission.js'
 import { beijingYear } from '../domain/time.js'
 import {
@@ -58,6 +59,25 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
     const previous = reports.current(report.unit, report.year - 1)
     const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
     return evaluateRules({ report, previous: baseline, peers: { own, ...reports.peers(report.unit, report.year) } })
+  }
+
+  /**
+   * The rules that can run on an imported page: those of the report alone always; those that
+   * compare with the unit's previous year or the district's peers once unit and year are known;
+   * the township rule unless the organ is known not to be one. The rest are listed as skipped.
+   */
+  function evaluatePage(result: ImportResult): Evaluation & { skipped: SkippedRule[] } {
+    const { report } = result
+    const known = { unit: report.unit !== undefined, year: report.year !== undefined, township: report.unit !== undefined || !result.detected.organDivision }
+    if (known.unit && known.year) {
+      const complete = report as Report
+      const previous = reports.current(complete.unit, complete.year - 1)
+      const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
+      const peers = { own: signaturesOf(complete), ...reports.peers(complete.unit, complete.year) }
+      return evaluateAvailable({ report: complete, previous: baseline, peers }, known)
+    }
+    // Placeholders never reach a rule: every rule that reads the unit or the year is skipped.
+    return evaluateAvailable({ report: { ...report, unit: report.unit ?? '', year: report.year ?? 0 } }, known)
   }
 
   /** The entity tag of a stored report as GET shows it. */
@@ -145,7 +165,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
     }
   }
 
-  return { requireTownship, checkYear, evaluate, submit, tagOf }
+  return { requireTownship, checkYear, evaluate, evaluatePage, submit, tagOf }
 }
 
 export type Submissions = ReturnType<typeof createSubmissions>

@@ -25,6 +25,8 @@ interface Registry {
   children: Map<string, DivisionRow[]>
   townshipCounts: Map<string, number>
   townshipsByName: Map<string, DivisionRow[]>
+  /** Provinces, cities and districts by name (市辖区 left out: it names no place). */
+  othersByName: Map<string, DivisionRow[]>
 }
 
 export function createDivisionsRepository(db: Db) {
@@ -50,7 +52,14 @@ export function createDivisionsRepository(db: Db) {
         for (const prefix of ancestorCodes(row.code)) townshipCounts.set(prefix, (townshipCounts.get(prefix) ?? 0) + 1)
       }
     }
-    registry = { byCode, children, townshipCounts, townshipsByName }
+    const othersByName = new Map<string, DivisionRow[]>()
+    for (const row of rows) {
+      if (row.level === 'township' || row.name === '市辖区') continue
+      const namesakes = othersByName.get(row.name)
+      if (namesakes) namesakes.push(row)
+      else othersByName.set(row.name, [row])
+    }
+    registry = { byCode, children, townshipCounts, townshipsByName, othersByName }
     return registry
   }
 
@@ -105,6 +114,11 @@ export function createDivisionsRepository(db: Db) {
     /** Townships called exactly `name` (many names repeat across the country). */
     townshipsNamed(name: string): DivisionRow[] {
       return loaded().townshipsByName.get(name) ?? []
+    },
+
+    /** Provinces, cities and districts called exactly `name`. */
+    divisionsNamed(name: string): DivisionRow[] {
+      return loaded().othersByName.get(name) ?? []
     },
 
     nameOf(code: string): string | undefined {

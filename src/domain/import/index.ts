@@ -4,9 +4,9 @@ import type { CellTree, Report } from '../report.js'
 import { TEMPLATES, type TemplateId } from '../templates.js'
 import { PAGE_LIMITS, toDocument } from './document.js'
 import { UnreadableReport } from './errors.js'
-import { readProse, type Prose } from './prose.js'
+import { readProse, type Prose, type StatedYears } from './prose.js'
 import { detectTemplate, readCells, type ReadCells } from './reader.js'
-import { resolveUnit, type RegistryLookup } from './unit.js'
+import { classifyOrgan, resolveUnit, type OrganDivision, type RegistryLookup, type UnitMatch } from './unit.js'
 
 export { UnreadableReport } from './errors.js'
 
@@ -14,13 +14,65 @@ export interface ImportOptions {
   /** The unit, when the caller knows it (overrides what the page says). */
   unit?: string | undefined
   year?: number | undefined
+  /** The file the page came from (the CLI's), whose name may state the year. */
+  fileName?: string | undefined
+}
+
+/** Where the report year was found, most reliable first. */
+export const YEAR_SOURCES = ['query', 'title', 'period', 'fileName', 'date'] as const
+export type YearSource = (typeof YEAR_SOURCES)[number]
+
+export interface Detected {
+  template: TemplateId
+  year: number | null
+  yearSource: YearSource | null
+  organ: string | null
+  /** An organ that is not a township (a county-level government, a department): what it is. */
+  organDivision?: OrganDivision
+  unit?: string
+  candidates?: string[]
 }
 
 export interface ImportResult {
   /** The canonical report; unit or year absent when neither the page nor the caller gave them. */
   report: Omit<Report, 'unit' | 'year'> & { unit?: string; year?: number }
-  detected: { template: TemplateId; year: number | null; organ: string | null; unit?: string; candidates?: string[] }
+  detected: Detected
   parse: { cellsFound: number; cellsExpected: number; notFound: string[]; notes: string[] }
+}
+
+const SOURCE_NAMES: Record<YearSource, string> = {
+  query: '?year=',
+  title: 'the title',
+  period: 'the statistical period',
+  fileName: 'the file name',
+  date: 'the document date'
+}
+
+/** The one report year a file name states (`2020年报.pdf`, `fengshi-2020.txt`), if exactly one. */
+function yearOfFileName(fileName: string | undefined): number | null {
+  const base = fileName?.split(/[\\/]/).at(-1) ?? ''
+  const years = new Set([...base.matchAll(/(?<!\d)(20\d{2})(?!\d)/g)].map((m) => Number(m[1])))
+  return years.size === 1 ? [...years][0]! : null
+}
+
+/** The year from the most reliable place that states one; every other place that disagrees is noted. */
+function chooseYear(stated: StatedYears, options: ImportOptions): { year: number | null; source: YearSource | null; notes: string[] } {
+  const found: Record<YearSource, number | null> = { query: options.year ?? null, ...stated, fileName: yearOfFileName(options.fileName) }
+  const source = YEAR_SOURCES.find((s) => found[s] !== null) ?? null
+  if (!source) return { year: null, source: null, notes: [] }
+  const year = found[source]!
+  const notes = YEAR_SOURCES.filter((s) => s !== source && s !== 'query' && found[s] !== null && found[s] !== year).map(
+    (s) => `${SOURCE_NAMES[s]} says ${found[s]} but ${SOURCE_NAMES[source]} ${year}; ${year} was taken`
+  )
+  return { year, source, notes }
+}
+
+/** Who issued the page: its signature, or else what its title names before the year. */
+function issuerOf(prose: Prose): string {
+  if (prose.meta.organ) return prose.meta.organ
+  const before = /^(.*?)\d{4}\s*年/.exec(prose.title ?? '')?.[1]?.trim() ?? ''
+  if (!before) return ''
+  return /(局|委员会|委|办公室|办|中心|厅|署|院)$/.test(before) ? before : `${before}人民政府`
 }
 
 
@@ -68,10 +120,20 @@ export function readPage(input: string, kind: 'text' | 'html'): PageReading {
 export function completeImport(reading: PageReading, registry: RegistryLookup, options: ImportOptions = {}): ImportResult {
   const { template, tables, prose, cells } = reading
   const organ = prose.meta.organ ?? null
-  const match = options.unit ? { unit: options.unit, candidates: [] } : resolveUnit(organ ?? prose.title ?? '', registry)
-  const notes = [...prose.notes, ...cells.notes]
+  const organDivision = classifyOrgan(issuerOf(prose), registry)
+  const match: UnitMatch = options.unit
+    ? { unit: options.unit, candidates: [] }
+    : organDivision
+      ? { candidates: [] }
+      : resolveUnit(organ ?? prose.title ?? prose.meta.contact?.address ?? '', registry)
+  const chosen = chooseYear(prose.years, options)
+  const notes = [...prose.notes, ...chosen.notes, ...cells.notes]
   if (match.candidates.length > 0) notes.push(`the organ fits ${match.candidates.length} townships (${match.candidates.join(', ')}); pass ?unit=`)
-  const year = options.year ?? prose.year ?? undefined
+  if (organDivision) {
+    const names = organDivision.candidates.map((code) => `${registry.nameOf(code) ?? ''} ${code}`).join(', ')
+    notes.push(`the organ is not a township but a ${organDivision.level === 'department' ? 'department' : `${organDivision.level} government`} (${names}); only townships file these reports`)
+  }
+  const year = chosen.year ?? undefined
 
   const report = {
     ...(match.unit ? { unit: match.unit } : {}),
@@ -90,8 +152,10 @@ export function completeImport(reading: PageReading, registry: RegistryLookup, o
     report,
     detected: {
       template,
-      year: prose.year,
+      year: chosen.year,
+      yearSource: chosen.source,
       organ,
+      ...(organDivision ? { organDivision } : {}),
       ...(match.unit ? { unit: match.unit } : {}),
       ...(match.candidates.length > 0 ? { candidates: match.candidates } : {})
     },

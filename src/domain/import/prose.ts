@@ -13,13 +13,28 @@ const HEADINGS: Array<{ part: 'overview' | 'proactive' | 'requests' | 'appeals' 
 
 /** Page furniture that follows the report on government sites. */
 const CHROME = /^(扫一扫|打印本页|关闭窗口|【|分享到|相关链接|上一篇|下一篇|责任编辑|来源[:：])/
-const ORGAN = /(人民政府|办事处|政府|委员会|管理委员会)$/
+// A signature: a government, a township's office, or a department (局, 委员会, 办公室, 中心 …).
+const ORGAN = /(人民政府|办事处|政府|委员会|管理委员会|局|办公室|中心|厅)$/
 const DATE = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$/
-const TITLE = /(\d{4})\s*年(?:度)?\s*(?:政府信息公开|政务公开).*年度?报告/
+// 「…2020年政府信息公开工作年度报告」 (or 「…2020年度政府信息公开工作报告」).
+const TITLE = /(\d{4})\s*年(?:度)?\s*(?:政府信息公开|政务公开).*报告/
+// A title that states no year: an organ's name, then the words, in Chinese only (no breadcrumb).
+const YEARLESS_TITLE = /^[\u4e00-\u9fa5（）()]{2,40}(?:政府信息公开|政务公开)[\u4e00-\u9fa5]*报告$/
+// 「本报告中所列数据的统计期限自2020年1月1日起至12月31日止」 (the second year is often left out).
+const PERIOD = /(\d{4})年1月1日(?:起)?至(?:\1年)?12月31日/
+
+/** The report year as each place of the page states it (null where it does not). */
+export interface StatedYears {
+  title: number | null
+  /** The statistical period (统计期限). */
+  period: number | null
+  /** The year before the document's date: reports are published early in the next year. */
+  date: number | null
+}
 
 export interface Prose {
   title: string | null
-  year: number | null
+  years: StatedYears
   meta: ReportMeta
   narrative: Narrative
   notes: string[]
@@ -31,13 +46,11 @@ export function readProse(lines: readonly string[]): Prose {
   const notes: string[] = []
   const heading = (line: string) => HEADINGS.find((h) => h.pattern.test(line.normalize('NFKC')))?.part
   // Length first: the title pattern backtracks on long lines.
-  const title = lines.find((line) => line.length <= 80 && TITLE.test(line)) ?? null
-  const titleYear = title ? Number(TITLE.exec(title)![1]) : null
-  const period = lines.map((l) => /(\d{4})年1月1日(?:起)?至\1年12月31日/.exec(l.normalize('NFKC'))).find(Boolean)
+  const dated = lines.find((line) => line.length <= 80 && TITLE.test(line))
+  const title = dated ?? lines.find((line) => line.length <= 60 && YEARLESS_TITLE.test(line)) ?? null
+  const titleYear = dated ? Number(TITLE.exec(dated)![1]) : null
+  const period = lines.map((l) => PERIOD.exec(l.normalize('NFKC'))).find(Boolean)
   const periodYear = period ? Number(period[1]) : null
-  if (titleYear && periodYear && titleYear !== periodYear) {
-    notes.push(`the title says ${titleYear} but the statistical period ${periodYear}; ${titleYear} was taken`)
-  }
 
   // Parts by heading; part 六 ends at the signature (organ, then date) or the page's furniture.
   const parts = new Map<string, string[]>()
@@ -86,7 +99,7 @@ export function readProse(lines: readonly string[]): Prose {
   }
   return {
     title,
-    year: titleYear ?? periodYear,
+    years: { title: titleYear, period: periodYear, date: meta.publishedOn ? Number(meta.publishedOn.slice(0, 4)) - 1 : null },
     meta,
     narrative: { overview: text('overview'), problems: text('problems'), other: text('other') },
     notes
