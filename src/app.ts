@@ -73,10 +73,28 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
 
   // Dashboards on other origins may read the API when listed in CORS_ORIGINS; none by default.
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['etag', 'location', 'x-request-id'] })
-  await app.register(helmet)
+  // The transport decides two headers: over plain HTTP (a LAN, an intranet name) the browser must
+  // not be told to fetch the page's own assets over https:// or to remember HSTS; over HTTPS
+  // (PUBLIC_URL, or the proxy's X-Forwarded-Proto when TRUST_PROXY allows it) it is.
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    hsts: false,
+    // Browsers ignore it, with a console error, on an origin that is not HTTPS.
+    crossOriginOpenerPolicy: false
+  })
+  const alwaysHttps = config.publicUrl?.startsWith('https:') ?? false
+  app.addHook('onSend', async (request, reply) => {
+    if (!alwaysHttps && request.protocol !== 'https') return
+    reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains')
+    reply.header('cross-origin-opener-policy', 'same-origin')
+    const csp = reply.getHeader('content-security-policy')
+    if (typeof csp === 'string' && !csp.includes('upgrade-insecure-requests')) {
+      reply.header('content-security-policy', `${csp.replace(/;?\s*$/, '')}; upgrade-insecure-requests`)
+    }
+  })
   await app.register(errors)
   await app.register(jsonBody)
-  await app.register(openapi)
+  await app.register(openapi, { publicUrl: config.publicUrl })
   await app.register(db, { databasePath: config.databasePath })
   await app.register(auth, {
     writeLimitPerMinute: config.writeLimitPerMinute,
@@ -87,7 +105,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(dashboardRoutes)
   await app.register(divisionRoutes, { prefix: '/v1' })
   await app.register(templateRoutes, { prefix: '/v1' })
-  await app.register(reportRoutes, { prefix: '/v1' })
+  await app.register(reportRoutes, { prefix: '/v1', publicUrl: config.publicUrl })
   await app.register(aggregateRoutes, { prefix: '/v1' })
   await app.register(exportRoutes, { prefix: '/v1' })
   await app.register(importRoutes, { prefix: '/v1', anonymousLimitPerMinute: config.importLimitPerMinute })

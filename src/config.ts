@@ -16,6 +16,10 @@ export const ConfigSchema = Type.Object({
     description: 'Failed authentications per client address per minute before 429 (a valid token is never refused)'
   }),
   IMPORT_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Imports per client address per minute without a token' }),
+  PUBLIC_URL: Type.String({
+    default: '',
+    description: 'Where users reach the service (https://zwgk.example.gov.cn/ogi/): https turns on HSTS and upgrade-insecure-requests'
+  }),
   TRUST_PROXY: Type.String({
     default: '',
     description: 'Reverse proxies whose X-Forwarded-For/-Proto to believe: empty (none), a hop count, or addresses/CIDRs, comma-separated'
@@ -33,8 +37,24 @@ export interface AppConfig {
   writeLimitPerMinute: number
   authFailureLimitPerMinute: number
   importLimitPerMinute: number
+  /** Where users reach the service, ending in `/`; null when not set (the pages need no absolute URL). */
+  publicUrl: string | null
   /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses and CIDR ranges. */
   trustProxy: false | number | string[]
+}
+
+/** PUBLIC_URL as an absolute http(s) URL ending in `/`; throws naming the variable otherwise. */
+export function parsePublicUrl(value: string): string | null {
+  if (value.trim() === '') return null
+  let url: URL
+  try {
+    url = new URL(value.trim())
+  } catch {
+    throw new Error(`PUBLIC_URL: "${value}" is not an absolute URL`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`PUBLIC_URL: "${value}" is not an http or https URL`)
+  if (url.search || url.hash) throw new Error(`PUBLIC_URL: "${value}" must have no query or fragment`)
+  return url.href.endsWith('/') ? url.href : `${url.href}/`
 }
 
 /** Names proxy-addr understands besides addresses and CIDRs. */
@@ -74,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     writeLimitPerMinute: parsed.WRITE_LIMIT_PER_MINUTE,
     authFailureLimitPerMinute: parsed.AUTH_FAILURE_LIMIT_PER_MINUTE,
     importLimitPerMinute: parsed.IMPORT_LIMIT_PER_MINUTE,
+    publicUrl: parsePublicUrl(parsed.PUBLIC_URL),
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY)
   }
 }

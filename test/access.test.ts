@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { loadConfig } from '../src/config.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -408,7 +409,8 @@ t.test('CORS and security headers', async (t) => {
   const plain = await closed.inject({ url: '/healthz', headers: { origin: 'https://dash.example' } })
   t.equal(plain.headers['access-control-allow-origin'], undefined, 'no origin is allowed by default')
   t.equal(plain.headers['x-content-type-options'], 'nosniff')
-  t.ok(plain.headers['strict-transport-security'])
+  t.equal(plain.headers['strict-transport-security'], undefined, 'no HSTS over plain HTTP')
+  t.notMatch(plain.headers['content-security-policy'], /upgrade-insecure-requests/)
 
   const open = (await build(t, { config: { corsOrigins: ['https://dash.example'] } })).app
   const allowed = await open.inject({ url: '/healthz', headers: { origin: 'https://dash.example' } })
@@ -421,4 +423,32 @@ t.test('CORS and security headers', async (t) => {
     headers: { origin: 'https://dash.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization' }
   })
   t.equal(preflight.statusCode, 204)
+})
+
+t.test('security headers fit the transport', async (t) => {
+  const https = (headers: Record<string, string | undefined>) =>
+    ({ hsts: headers['strict-transport-security'], upgrade: /upgrade-insecure-requests/.test(headers['content-security-policy'] ?? ''), coop: headers['cross-origin-opener-policy'] })
+  const off = { hsts: undefined, upgrade: false, coop: undefined }
+  const on = { hsts: 'max-age=31536000; includeSubDomains', upgrade: true, coop: 'same-origin' }
+
+  const direct = (await build(t)).app
+  const forged = await direct.inject({ url: '/', headers: { 'x-forwarded-proto': 'https' } })
+  t.same(https(forged.headers as Record<string, string>), off, 'X-Forwarded-Proto from an untrusted client is ignored')
+
+  const proxied = (await build(t, { config: { trustProxy: ['127.0.0.1'] } })).app
+  const viaHttps = await proxied.inject({ url: '/', headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '127.0.0.1' })
+  t.same(https(viaHttps.headers as Record<string, string>), on, 'behind a trusted proxy that terminated TLS')
+  const viaHttp = await proxied.inject({ url: '/', headers: { 'x-forwarded-proto': 'http' }, remoteAddress: '127.0.0.1' })
+  t.same(https(viaHttp.headers as Record<string, string>), off)
+  const docs = await proxied.inject({ url: '/docs/', headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '127.0.0.1' })
+  t.match(docs.headers['content-security-policy'], /script-src 'self'.*upgrade-insecure-requests$/, 'Swagger UI too')
+
+  const published = (await build(t, { config: { publicUrl: 'https://zwgk.example.gov.cn/ogi/' } })).app
+  t.same(https((await published.inject({ url: '/' })).headers as Record<string, string>), on, 'PUBLIC_URL with https')
+  const created = await published.inject({ method: 'PUT', url: URL_2020, headers: asAdmin(published), payload: fengshi() as object })
+  t.equal(created.headers.location, 'https://zwgk.example.gov.cn/ogi/v1/reports/350803109/2020', 'Location from PUBLIC_URL')
+  t.same((await published.inject({ url: '/openapi.json' })).json().servers, [{ url: 'https://zwgk.example.gov.cn/ogi/', description: 'This service' }])
+  t.same((await direct.inject({ url: '/openapi.json' })).json().servers, [{ url: '.', description: 'This service' }], 'relative by default')
+  t.same((await direct.inject({ url: '/docs/json' })).json().servers, [{ url: '..', description: 'This service' }], 'relative to docs/json')
+  t.throws(() => loadConfig({ PUBLIC_URL: 'zwgk.example.gov.cn' }), /PUBLIC_URL/)
 })

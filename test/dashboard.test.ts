@@ -3,9 +3,12 @@
 // division updates them, and the compiled report's tables carry the right sums. The screenshot
 // is kept in .tap/dashboard.png.
 import { execFileSync } from 'node:child_process'
+import type { AddressInfo } from 'node:net'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import httpProxy from '@fastify/http-proxy'
+import Fastify from 'fastify'
 import { chromium, type Browser } from 'playwright-core'
 import t from 'tap'
 import { startServer } from '../bench/harness.js'
@@ -82,4 +85,64 @@ t.test('the dashboard and the compiled report in Chromium', { skip: existsSync(C
   const reconsideration = await report.evaluate(`document.querySelector('table.t4 tr:last-child td:nth-child(5)').textContent`)
   t.equal(reconsideration, String(aggregate.appeals.reconsideration.total))
   t.match(await report.textContent('p.coverage'), new RegExp(`应报送的${aggregate.coverage.expected}个乡镇（街道）中已报送的${aggregate.coverage.submitted}个`))
+})
+
+t.test('the pages as an office reaches them: an intranet name over plain HTTP, and under a proxy prefix', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (.ci/run installs it)` }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ogi-office-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const path = join(dir, 'ogi.sqlite')
+  prepareDatabase(path)
+  execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2021'], { env: { ...process.env, DATABASE_PATH: path } })
+  const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 3947, '/readyz')
+  t.teardown(() => server.stop())
+  // A reverse proxy that mounts the service under /ogi/ and strips the prefix, as offices' do.
+  const proxy = Fastify()
+  await proxy.register(httpProxy, { upstream: server.url, prefix: '/ogi', rewritePrefix: '' })
+  await proxy.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(() => proxy.close())
+  const proxyPort = (proxy.server.address() as AddressInfo).port
+  // Any name but localhost: the browser treats it as an ordinary, untrusted plain-HTTP origin.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, '--host-resolver-rules=MAP ogi-intranet.test 127.0.0.1'] })
+  t.teardown(() => browser.close())
+
+  const plain = await fetch(`${server.url}/`)
+  t.notMatch(plain.headers.get('content-security-policy') ?? '', /upgrade-insecure-requests/, 'no upgrade over plain HTTP')
+  t.equal(plain.headers.get('strict-transport-security'), null, 'no HSTS over plain HTTP')
+  t.match(plain.headers.get('content-security-policy') ?? '', /script-src 'self'/, 'the rest of the policy stays strict')
+
+  for (const base of ['http://ogi-intranet.test:3947/', `http://ogi-intranet.test:${proxyPort}/ogi/`]) {
+    t.test(base, async (t) => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
+      const problems: string[] = []
+      page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`))
+      page.on('pageerror', (error) => problems.push(`page: ${String(error)}`))
+      page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`))
+      page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`))
+      await page.goto(`${base}?code=350803&year=2021`)
+      await page.waitForSelector('body[data-loaded="350803/2021"]', { timeout: 20_000 })
+      t.equal(await page.evaluate(`getComputedStyle(document.querySelector('header')).backgroundColor`), 'rgb(183, 28, 28)', 'the stylesheet applied')
+      const drawn = await page.evaluate(`[...document.querySelectorAll('canvas')].map((canvas) => {
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
+        let painted = 0
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++
+        return painted
+      })`)
+      t.equal((drawn as number[]).length, 2, 'both charts')
+      t.ok((drawn as number[]).every((n) => n > 1000), `every chart has pixels drawn (${String(drawn)})`)
+      const report = await page.getAttribute('#links a:first-child', 'href')
+      t.equal(report, 'v1/aggregates/350803/2021/report.html', 'links are relative')
+      await page.click('#links a:first-child')
+      await page.waitForSelector('table.t3')
+      t.ok(page.url().startsWith(base), `the compiled report opens under ${base}`)
+
+      const docs = await browser.newPage()
+      docs.on('console', (message) => message.type() === 'error' && problems.push(`docs console: ${message.text()}`))
+      docs.on('pageerror', (error) => problems.push(`docs: ${String(error)}`))
+      docs.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`))
+      await docs.goto(`${base}docs/`)
+      await docs.waitForSelector('.opblock', { timeout: 20_000 })
+      t.ok((await docs.locator('.opblock').count()) > 20, 'Swagger UI lists the operations')
+      t.same(problems, [], 'no console error and no failed request')
+    })
+  }
 })

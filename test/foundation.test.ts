@@ -24,6 +24,7 @@ t.test('configuration', async (t) => {
     writeLimitPerMinute: 120,
     authFailureLimitPerMinute: 20,
     importLimitPerMinute: 30,
+    publicUrl: null,
     trustProxy: false
   })
   t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2, 'a hop count')

@@ -98,7 +98,7 @@ export function compiledHtml(input: CompiledInput): string {
     .join('\n')
   const tables = renderTables(layout, (code) => figure(valueOf(input, layout, code)), { unclassified: unclassifiedRow(input) })
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(title(input))}</title><style>${STYLE}</style></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escape(title(input))}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escape(title(input))}</h1>
 <h2>${TABLE_HEADINGS.proactive}</h2>

@@ -16,11 +16,15 @@ export const OPENAPI_INFO = {
 }
 
 export default fp(
-  async function openapi(app: FastifyInstance) {
+  async function openapi(app: FastifyInstance, options: { publicUrl?: string | null }) {
+    // Relative unless PUBLIC_URL says where the service is: a client resolves a relative server
+    // against where it read the document, so any prefix a proxy mounts the service under works.
+    const server = options.publicUrl ?? '.'
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
         info: OPENAPI_INFO,
+        servers: [{ url: server, description: 'This service' }],
         components: {
           securitySchemes: {
             bearerAuth: {
@@ -42,10 +46,16 @@ export default fp(
           { name: 'access', description: 'Tokens and the audit trail (admins; districts read their own audit)' }
         ]
       },
+      // Our paths are the service's own (/v1/…); the server URL is not a prefix to strip from them.
+      stripBasePath: false,
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) }
     })
-    // staticCSP: Swagger UI sends a Content-Security-Policy that allows its own assets under helmet.
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+    // Swagger UI runs no inline script, so the app's own policy (helmet) serves it as it is; the
+    // document it reads is docs/json, one level below the service's root.
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      transformSpecification: (document) => ({ ...document, servers: [{ url: options.publicUrl ?? '..', description: 'This service' }] })
+    })
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   },
   { name: 'openapi' }

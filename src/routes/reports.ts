@@ -60,7 +60,7 @@ const reviewBody = (review: ReviewRow) => ({
   by: by(review)
 })
 
-const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = async (app, { publicUrl }) => {
   const { reports } = app.repos
 
   const submissions = createSubmissions(app.repos, () => app.now())
@@ -117,7 +117,9 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         context: request.requestContext()
       })
       reply.header('etag', result.etag)
-      if (result.created) reply.code(201).header('location', `/v1/reports/${unit}/${year}`)
+      // Absolute from PUBLIC_URL; otherwise relative to the request (the report is at the URL it was
+      // PUT to), so that it holds under any prefix a proxy mounts the service at.
+      if (result.created) reply.code(201).header('location', publicUrl ? `${publicUrl}v1/reports/${unit}/${year}` : String(year))
       return {
         ...workflow(result.head),
         template: result.template,
