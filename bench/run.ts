@@ -13,11 +13,12 @@ import Database from 'better-sqlite3'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS } from '../src/domain/templates.js'
 import { load, ratio, rssMb, startServer, type Server } from './harness.js'
+import { growthExportCases } from './growth-export.js'
 import { importWorstCases } from './import-worst.js'
 import { validationBenchmarks } from './validation.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-/** `npm run bench -- reads puts` runs only those sections (validation, import-worst, export, reads, puts). */
+/** `npm run bench -- reads puts` runs only those sections (validation, import-worst, export, reads, puts; growth-export on request). */
 const sections = process.argv.slice(2)
 const wants = (section: string) => sections.length === 0 || sections.includes(section)
 const DATA = new URL('.data/', import.meta.url).pathname
@@ -77,6 +78,12 @@ if (wants('import-worst')) {
   console.log('\nImport bombs: worst answer, memory growth, and /healthz meanwhile')
   mkdirSync(DATA, { recursive: true })
   await importWorstCases(DATA, row)
+}
+// Minutes of generated data and exports: only when asked for (`npm run bench -- growth-export`).
+if (sections.includes('growth-export')) {
+  console.log('\nA year\'s export on a one-year and a seven-year national database')
+  mkdirSync(DATA, { recursive: true })
+  await growthExportCases(DATA, row)
 }
 if (!['export', 'reads', 'puts'].some(wants)) {
   console.table(rows)

@@ -405,3 +405,29 @@ t.test('the compiled report: the national form of the year, filled with the dist
     t.match(html, /本年新制作数量/)
   })
 })
+
+t.test('an export walks its pages as ranges of the (year, unit) index, a year fixed or not', async (t) => {
+  const { app } = await build(t)
+  const units = ['350803101', '350803102', '350803103', '350802001', '350802002']
+  for (const year of [2020, 2021]) {
+    for (const unit of units) await put(app, sampleReport({ unit, year, template: year === 2020 ? 'gb2019' : 'gb2021', random: seededRandom(year + Number(unit.slice(-3))) }))
+  }
+  const walk = (filter: { year?: number; under?: string }, withBody: boolean) => {
+    const seen: string[] = []
+    let after: { year: number; unit: string } | undefined
+    for (;;) {
+      const page = app.repos.reports.exportPage({ ...filter, statuses: ['submitted', 'accepted'] }, after, 2, withBody)
+      for (const row of page.rows) {
+        seen.push(`${row.head.year}/${row.head.unitCode}`)
+        if (withBody) t.equal((row.body as Report).unit, row.head.unitCode, 'the body is the parsed report')
+        else t.equal(row.body, null)
+      }
+      if (!page.next) return seen
+      after = page.next
+    }
+  }
+  const sorted = [...units].sort()
+  t.same(walk({ year: 2021 }, false), sorted.map((u) => `2021/${u}`), 'one year, every unit once, in order')
+  t.same(walk({}, true), [...sorted.map((u) => `2020/${u}`), ...sorted.map((u) => `2021/${u}`)], 'every year: a row-value keyset')
+  t.same(walk({ year: 2020, under: '350803' }, true), ['2020/350803101', '2020/350803102', '2020/350803103'], 'a district')
+})

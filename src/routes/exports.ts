@@ -14,8 +14,8 @@ import { ALL_CELLS, TEMPLATES } from '../domain/templates.js'
 import { toBeijingIso } from '../domain/time.js'
 import { DivisionCode } from '../schemas/common.js'
 
-/** Reports per page: small, so that what an export allocates dies young. */
-const PAGE = 50
+/** Reports per page: small enough that what an export allocates dies young, large enough to amortise a query. */
+const PAGE = 200
 
 const ExportQuery = Type.Object(
   {
