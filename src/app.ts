@@ -21,6 +21,7 @@ import reportRoutes from './routes/reports.js'
 import templateRoutes from './routes/templates.js'
 import tokenRoutes from './routes/tokens.js'
 import { createValidatorCompiler } from './schemas/compiler.js'
+import { PAGE_READER_DEFAULTS } from './services/page-reader.js'
 import { SHARED_SCHEMAS } from './schemas/shared.js'
 
 export interface BuildOptions {
@@ -108,7 +109,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(reportRoutes, { prefix: '/v1', publicUrl: config.publicUrl })
   await app.register(aggregateRoutes, { prefix: '/v1' })
   await app.register(exportRoutes, { prefix: '/v1' })
-  await app.register(importRoutes, { prefix: '/v1', anonymousLimitPerMinute: config.importLimitPerMinute })
+  await app.register(importRoutes, {
+    prefix: '/v1',
+    anonymousLimitPerMinute: config.importLimitPerMinute,
+    reader: { ...PAGE_READER_DEFAULTS, budgetMs: config.importTimeBudgetMs }
+  })
   await app.register(qualityRoutes, { prefix: '/v1' })
   await app.register(tokenRoutes, { prefix: '/v1' })
   await app.register(auditRoutes, { prefix: '/v1' })

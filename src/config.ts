@@ -16,6 +16,12 @@ export const ConfigSchema = Type.Object({
     description: 'Failed authentications per client address per minute before 429 (a valid token is never refused)'
   }),
   IMPORT_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Imports per client address per minute without a token' }),
+  IMPORT_TIME_BUDGET_MS: Type.Integer({
+    minimum: 50,
+    maximum: 60_000,
+    default: 800,
+    description: 'Time an imported page may take to read (ms, waiting included) before it is refused'
+  }),
   PUBLIC_URL: Type.String({
     default: '',
     description: 'Where users reach the service (https://zwgk.example.gov.cn/ogi/): https turns on HSTS and upgrade-insecure-requests'
@@ -37,6 +43,7 @@ export interface AppConfig {
   writeLimitPerMinute: number
   authFailureLimitPerMinute: number
   importLimitPerMinute: number
+  importTimeBudgetMs: number
   /** Where users reach the service, ending in `/`; null when not set (the pages need no absolute URL). */
   publicUrl: string | null
   /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses and CIDR ranges. */
@@ -94,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     writeLimitPerMinute: parsed.WRITE_LIMIT_PER_MINUTE,
     authFailureLimitPerMinute: parsed.AUTH_FAILURE_LIMIT_PER_MINUTE,
     importLimitPerMinute: parsed.IMPORT_LIMIT_PER_MINUTE,
+    importTimeBudgetMs: parsed.IMPORT_TIME_BUDGET_MS,
     publicUrl: parsePublicUrl(parsed.PUBLIC_URL),
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY)
   }

@@ -24,6 +24,7 @@ t.test('configuration', async (t) => {
     writeLimitPerMinute: 120,
     authFailureLimitPerMinute: 20,
     importLimitPerMinute: 30,
+    importTimeBudgetMs: 800,
     publicUrl: null,
     trustProxy: false
   })
