@@ -23,6 +23,16 @@ export const PAGE_LIMITS = {
   depth: 400
 } as const
 
+/** What each bound is called when a page goes past it, beside what a real report has. */
+const BEYOND: Record<keyof typeof PAGE_LIMITS, string> = {
+  cells: `The page has more than ${PAGE_LIMITS.cells} table cells; an annual report has about 500`,
+  gridArea: `The page's tables span more than ${PAGE_LIMITS.gridArea} grid cells; an annual report's span about 2,000`,
+  lines: `The page has more than ${PAGE_LIMITS.lines} lines; an annual report has a few hundred`,
+  elements: `The page has more than ${PAGE_LIMITS.elements} HTML elements; an annual report's page has a few thousand`,
+  depth: `The page's HTML nests more than ${PAGE_LIMITS.depth} elements deep`
+}
+const beyond = (bound: keyof typeof PAGE_LIMITS) => new UnreadableReport(BEYOND[bound])
+
 export interface PageDocument {
   /** The prose, one line per paragraph, tables left out. */
   lines: string[]
@@ -42,10 +52,10 @@ function countUpTo(text: string, char: string, limit: number): number {
 /** Text whose tables are rows of `cell |` lines, with `|` runs for empty cells. */
 export function fromText(text: string): PageDocument {
   if (countUpTo(text, '|', PAGE_LIMITS.cells) > PAGE_LIMITS.cells) {
-    throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.cells} table cells; an annual report has about 500`)
+    throw beyond('cells')
   }
   if (countUpTo(text, '\n', PAGE_LIMITS.lines) > PAGE_LIMITS.lines) {
-    throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.lines} lines; an annual report has a few hundred`)
+    throw beyond('lines')
   }
   const lines: string[] = []
   const cells: string[] = []
@@ -100,11 +110,11 @@ function tableCells(table: HTMLElement, budget: GridBudget): string[] {
       const colspan = span(element.getAttribute('colspan'), 1000)
       budget.area += rowspan * colspan
       if (budget.area > PAGE_LIMITS.gridArea) {
-        throw new UnreadableReport(`The page's tables span more than ${PAGE_LIMITS.gridArea} grid cells; an annual report's span about 2,000`)
+        throw beyond('gridArea')
       }
       for (let dr = 0; dr < rowspan; dr++) for (let dc = 0; dc < colspan; dc++) ((taken[r + dr] ??= [])[c + dc] = true)
       out.push(clean(element.textContent))
-      if (out.length > PAGE_LIMITS.cells) throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.cells} table cells; an annual report has about 500`)
+      if (out.length > PAGE_LIMITS.cells) throw beyond('cells')
       c += colspan
     }
   })
@@ -135,12 +145,12 @@ function checkMarkup(html: string): void {
       continue
     }
     if (++elements > PAGE_LIMITS.elements) {
-      throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.elements} HTML elements; an annual report's page has a few thousand`)
+      throw beyond('elements')
     }
-    if (++depth > PAGE_LIMITS.depth) throw new UnreadableReport(`The page's HTML nests more than ${PAGE_LIMITS.depth} elements deep`)
+    if (++depth > PAGE_LIMITS.depth) throw beyond('depth')
   }
   if (elements > PAGE_LIMITS.elements) {
-    throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.elements} HTML elements; an annual report's page has a few thousand`)
+    throw beyond('elements')
   }
 }
 
@@ -159,7 +169,7 @@ export function fromHtml(html: string): PageDocument {
   for (const br of root.querySelectorAll('br')) br.replaceWith('\n')
   const lines = root.structuredText.split('\n').map(clean).filter(Boolean)
   if (lines.length > PAGE_LIMITS.lines) {
-    throw new UnreadableReport(`The page has more than ${PAGE_LIMITS.lines} lines; an annual report has a few hundred`)
+    throw beyond('lines')
   }
   return { lines, cells }
 }

@@ -2,7 +2,7 @@
 // is found through a registry look-up passed in.
 import type { CellTree, Report } from '../report.js'
 import { TEMPLATES, type TemplateId } from '../templates.js'
-import { PAGE_LIMITS, toDocument } from './document.js'
+import { toDocument } from './document.js'
 import { UnreadableReport } from './errors.js'
 import { readProse, type Prose, type StatedYears } from './prose.js'
 import { detectTemplate, readCells, type ReadCells } from './reader.js'
@@ -97,9 +97,6 @@ export interface PageReading {
  */
 export function readPage(input: string, kind: 'text' | 'html'): PageReading {
   const page = toDocument(input, kind)
-  if (page.cells.length > PAGE_LIMITS.cells) {
-    throw new UnreadableReport(`The page has ${page.cells.length} table cells; an annual report has about 500`)
-  }
   const template = detectTemplate(page.cells)
   if (!template) {
     throw new UnreadableReport(
