@@ -1,9 +1,10 @@
 // Aggregates, coverage, deadlines and exports: sums checked against sums computed here from
 // the submitted reports themselves, the deadline boundary, and CSV read back.
+import Database from 'better-sqlite3'
 import { parse } from 'csv-parse/sync'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { cellValues, type Report } from '../src/domain/report.js'
+import { cellValues, type Report, type ReportStatus } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS, TEMPLATES } from '../src/domain/templates.js'
 import { asAdmin, build, clock, fengshi, tokenFor } from './helper.js'
@@ -430,4 +431,25 @@ t.test('an export walks its pages as ranges of the (year, unit) index, a year fi
   t.same(walk({ year: 2021 }, false), sorted.map((u) => `2021/${u}`), 'one year, every unit once, in order')
   t.same(walk({}, true), [...sorted.map((u) => `2020/${u}`), ...sorted.map((u) => `2021/${u}`)], 'every year: a row-value keyset')
   t.same(walk({ year: 2020, under: '350803' }, true), ['2020/350803101', '2020/350803102', '2020/350803103'], 'a district')
+})
+
+t.test('no export page scans a table: every filter is a range of an index', async (t) => {
+  const { app, databasePath } = await build(t)
+  await put(app, fengshi())
+  const db = new Database(databasePath, { readonly: true })
+  t.teardown(() => db.close())
+  const statuses: ReportStatus[] = ['submitted', 'accepted']
+  const cases: Array<[string, { year?: number; under?: string }, { year: number; unit: string } | undefined, boolean]> = [
+    ['a year, first page', { year: 2021 }, undefined, false],
+    ['a year, a later page', { year: 2021 }, { year: 2021, unit: '350803101' }, false],
+    ['a province, a later page', { year: 2021, under: '35' }, { year: 2021, unit: '350803101' }, false],
+    ['every year, a later page', {}, { year: 2020, unit: '350803101' }, false],
+    ['NDJSON of a district, a later page', { year: 2021, under: '350803' }, { year: 2021, unit: '350803101' }, true]
+  ]
+  for (const [name, filter, after, withBody] of cases) {
+    const query = app.repos.reports.exportQuery({ ...filter, statuses }, after, 200, withBody).toSQL()
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.params as unknown[])) as Array<{ detail: string }>).map((r) => r.detail)
+    t.same(plan.filter((line) => line.startsWith('SCAN')), [], `${name}: ${plan.join(' | ')}`)
+    if (after) t.match(plan[0], /USING INDEX reports_year_unit_idx \(.*(unit_code>\?|\(year,unit_code\)>\(\?,\?\))/, `${name}: the cursor is an index range`)
+  }
 })
