@@ -33,6 +33,11 @@ export function visibilityOf(actor: Actor | null): Visibility {
   return actor.scope === null ? { kind: 'public' } : { kind: 'under', code: actor.scope }
 }
 
+/** Whether the drafts and returned reports of everything under `code` (a unit, a division) are visible. */
+export function seesPrivate(visibility: Visibility, code: string): boolean {
+  return visibility.kind === 'all' || (visibility.kind === 'under' && code.startsWith(visibility.code))
+}
+
 /** A short stable key of a visibility, for caches of answers that depend on it. */
 export const visibilityKey = (v: Visibility) => (v.kind === 'under' ? `under:${v.code}` : v.kind)
 

@@ -5,8 +5,9 @@ import { TEMPLATES, type CellDef, type TemplateId } from './templates.js'
 export const REPORT_STATUSES = ['draft', 'submitted', 'accepted', 'returned'] as const
 export type ReportStatus = (typeof REPORT_STATUSES)[number]
 /** Submitted and accepted reports are public documents; drafts and returned ones are not. */
+export const PUBLIC_STATUSES = ['submitted', 'accepted'] as const satisfies readonly ReportStatus[]
 export function isPublic(status: string): boolean {
-  return status === 'submitted' || status === 'accepted'
+  return (PUBLIC_STATUSES as readonly string[]).includes(status)
 }
 /** What a unit may ask for in a PUT; accepted and returned are set by review only. */
 export const SUBMITTABLE_STATUSES = ['draft', 'submitted'] as const

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
-import { covers, parseToken, secretMatches, type Actor, type Role } from '../domain/access.js'
+import { covers, parseToken, secretMatches, visibilityOf, type Actor, type Role, type Visibility } from '../domain/access.js'
 import type { RequestContext } from '../db/repositories/audit.js'
 import { Forbidden, InvalidToken, RateLimited, Unauthenticated } from '../errors.js'
 import { problemResponse } from './errors.js'
@@ -25,6 +25,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The token's identity, or null for an anonymous request. */
     actor: Actor | null
+    /** Which drafts and returned reports the caller may see: decided here, consumed by routes and repositories. */
+    readonly visibility: Visibility
     /** Who, under which request id and from which address: what a write records. */
     requestContext(): RequestContext
   }
@@ -50,6 +52,11 @@ export default fp(
     })
 
     app.decorateRequest('actor', null)
+    app.decorateRequest('visibility', {
+      getter(this: FastifyRequest) {
+        return visibilityOf(this.actor)
+      }
+    })
     app.decorateRequest('requestContext', function (this: FastifyRequest) {
       return { actor: this.actor, requestId: this.id, clientAddress: this.ip }
     })

@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync'
 import { Type } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RollupRow } from '../db/repositories/rollups.js'
-import { covers, visibilityKey, visibilityOf, type Visibility } from '../domain/access.js'
+import { seesPrivate, visibilityKey, type Visibility } from '../domain/access.js'
 import { digestTag, noneMatchHits } from '../domain/conditional.js'
 import { aggregate, coverageOf, DEFAULT_STATUSES } from '../domain/aggregate.js'
 import { compiledCsvRows, compiledHtml, compiledMarkdown, type CompiledInput } from '../domain/compiled-report.js'
@@ -71,7 +71,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   function statusesOf(request: FastifyRequest, code: string, status: string | undefined): ReportStatus[] {
     if (!status) return DEFAULT_STATUSES
     const statuses = [...new Set(status.split(','))] as ReportStatus[]
-    if (statuses.some((s) => !isPublic(s)) && !(code === NATIONAL ? request.actor?.role === 'admin' : covers(request.actor, code))) {
+    if (statuses.some((s) => !isPublic(s)) && !seesPrivate(request.visibility, code)) {
       throw new Forbidden('Drafts and returned reports are summed only for a token that covers the division')
     }
     return statuses
@@ -215,7 +215,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { state, limit, cursor } = request.query
       const scope = scopeOf(code)
       const after = cursor ? decodeCursor(cursor, ['string'] as const)[0] : undefined
-      const visibility = visibilityOf(request.actor)
+      const { visibility } = request
       const compute = () => {
         const page = reports.coverage(code, year, state, limit, after, visibility)
         const overrides = deadlines.overrides(year)

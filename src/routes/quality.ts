@@ -1,7 +1,6 @@
 // Quality: every error and warning across the current reports under a division (what to chase
 // before compiling the district's report), and a reviewer's explanation of a warning.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { toBeijingIso } from '../domain/time.js'
 import { DivisionNotFound, FindingNotFound, ReportNotFound } from '../errors.js'
@@ -70,11 +69,6 @@ const ExplainBody = Type.Object(
 const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { quality, reports, divisions } = app.repos
 
-  const scopeOf = (request: FastifyRequest) => {
-    const actor = request.actor
-    return actor?.role === 'admin' ? '' : (actor?.scope ?? undefined)
-  }
-
   app.get(
     '/quality/:code/:year',
     {
@@ -93,7 +87,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { code, year } = request.params
       if (code !== 'cn' && !divisions.get(code)) throw new DivisionNotFound(code)
       const { limit, cursor, ...rest } = request.query
-      const filter = { code, year, ...rest, privateUnder: scopeOf(request) }
+      const filter = { code, year, ...rest, visibility: request.visibility }
       const page = quality.findings(filter, limit, cursor ? decodeCursor(cursor, ['number', 'string', 'number'] as const) : undefined)
       const byRule = quality.counts(filter)
       const total = byRule.reduce((n, r) => n + r.total, 0)

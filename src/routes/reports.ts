@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { ConcurrentChangeError, type ReportHead, type ReviewRow, type RevisionRow } from '../db/repositories/reports.js'
-import { covers } from '../domain/access.js'
+import { seesPrivate } from '../domain/access.js'
 import { diffReports, isPublic, toReport, type Report, type ReportInput } from '../domain/report.js'
 import { noneMatchHits } from '../domain/conditional.js'
 import { toBeijingIso } from '../domain/time.js'
@@ -68,7 +68,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
 
   /** Drafts and returned reports are visible to their unit, its district and admins only. */
   function assertVisible(request: FastifyRequest, unit: string, year: number, ...statuses: string[]): void {
-    if (statuses.every(isPublic) || covers(request.actor, unit)) return
+    if (statuses.every(isPublic) || seesPrivate(request.visibility, unit)) return
     throw new ReportNotFound(unit, String(year))
   }
 
@@ -281,10 +281,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     async (request) => {
       const { limit, cursor, ...filter } = request.query
       const after = cursor ? decodeCursor(cursor, ['number', 'string'] as const) : undefined
-      const actor = request.actor
-      const privateUnder = actor?.role === 'admin' ? '' : (actor?.scope ?? undefined)
       const page = reports.list(
-        { ...(filter as Parameters<typeof reports.list>[0]), privateUnder },
+        { ...(filter as Parameters<typeof reports.list>[0]), visibility: request.visibility },
         limit,
         after && { year: after[0], unit: after[1] }
       )

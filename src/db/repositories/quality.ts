@@ -1,5 +1,6 @@
 // Findings: every error and warning of the current revisions under a division, flattened from
 // the revisions' JSON by SQLite (json_each), with reviewers' explanations of warnings.
+import type { Visibility } from '../../domain/access.js'
 import type Database from 'better-sqlite3'
 import { NATIONAL } from '../../domain/divisions.js'
 import type { Violation } from '../../domain/rules.js'
@@ -13,8 +14,8 @@ export interface FindingFilter {
   rule?: string | undefined
   severity?: 'error' | 'warning' | undefined
   state?: 'open' | 'explained' | undefined
-  /** Drafts and returned reports are included only under this division ('' for all). */
-  privateUnder?: string | undefined
+  /** Which drafts and returned reports are included besides the public ones. */
+  visibility: Visibility
 }
 
 export interface FindingRow {
@@ -38,10 +39,11 @@ function findingsSql(filter: FindingFilter, params: unknown[]): string {
     where.push('h.unit_code >= ? AND h.unit_code < ?')
     params.push(filter.code, next(filter.code))
   }
-  if (filter.privateUnder === undefined) where.push("h.status IN ('submitted', 'accepted')")
-  else if (filter.privateUnder !== '') {
+  const { visibility } = filter
+  if (visibility.kind === 'public') where.push("h.status IN ('submitted', 'accepted')")
+  else if (visibility.kind === 'under') {
     where.push("(h.status IN ('submitted', 'accepted') OR (h.unit_code >= ? AND h.unit_code < ?))")
-    params.push(filter.privateUnder, next(filter.privateUnder))
+    params.push(visibility.code, next(visibility.code))
   }
   const part = (severity: 'error' | 'warning', column: string) => `
     SELECT h.id AS report_id, h.unit_code AS unit, d.name AS unit_name, h.current_revision AS revision, h.status,

@@ -2,7 +2,7 @@
 // current-cells projection that aggregates sum.
 import { aliasedTable, and, asc, desc, eq, gt, inArray, isNull, lt, not, or, sql, type SQL } from 'drizzle-orm'
 import type { Visibility } from '../../domain/access.js'
-import type { ReportStatus, Report } from '../../domain/report.js'
+import { PUBLIC_STATUSES, type ReportStatus, type Report } from '../../domain/report.js'
 import { contentHash } from '../../domain/report.js'
 import { isOnTime } from '../../domain/deadlines.js'
 import { districtOf, NATIONAL } from '../../domain/divisions.js'
@@ -46,6 +46,13 @@ export interface Signatures {
   problems: number[] | null
 }
 
+/** The rows a caller may see: every public report, and the private ones its visibility covers. */
+function visibleTo(visibility: Visibility): SQL | undefined {
+  if (visibility.kind === 'all') return undefined
+  const open = inArray(reports.status, [...PUBLIC_STATUSES])
+  return visibility.kind === 'under' ? or(open, underCode(reports.unitCode, visibility.code)) : open
+}
+
 /** Another writer stored a revision between the caller's read and its write. */
 export class ConcurrentChangeError extends Error {
   constructor(readonly unit: string, readonly year: number) {
@@ -63,7 +70,8 @@ export interface ReportFilter {
    * Drafts and returned reports are listed only under this division (the caller's scope; `''`
    * for everything); without it, only submitted and accepted reports are listed.
    */
-  privateUnder?: string | undefined
+  /** Which drafts and returned reports may be listed besides the public ones. */
+  visibility: Visibility
 }
 
 export function timelinessOf(firstSubmittedAt: Date | null, deadline: string): Timeliness {
@@ -503,12 +511,7 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
         filter.under ? underCode(reports.unitCode, filter.under) : undefined,
         filter.status ? eq(reports.status, filter.status) : undefined,
         filter.template ? eq(reports.template, filter.template as 'gb2019' | 'gb2021') : undefined,
-        filter.privateUnder === ''
-          ? undefined
-          : or(
-              inArray(reports.status, ['submitted', 'accepted']),
-              filter.privateUnder ? underCode(reports.unitCode, filter.privateUnder) : undefined
-            ),
+        visibleTo(filter.visibility),
         after
           ? or(lt(reports.year, after.year), and(eq(reports.year, after.year), gt(reports.unitCode, after.unit)))
           : undefined
