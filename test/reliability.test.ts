@@ -50,7 +50,10 @@ t.test('hostile input: 1,000 generated and hand-written malformed requests', asy
   const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: path, logLevel: 'silent', writeLimitPerMinute: 1e9, authFailureLimitPerMinute: 1e9, importLimitPerMinute: 1e9 })
   t.teardown(() => app.close())
   const before = fingerprint(path)
-  const requests = hostileRequests(1000, `Bearer ${token}`)
+  // The import bombs are asserted one by one in imports.test.ts (and run here by `npm run
+  // test:reliability`); sent from this process beside the crash and load checks, their worker
+  // threads leave tap's coverage report without src/ (tap 21, seen on this machine).
+  const requests = hostileRequests(1000, `Bearer ${token}`, { bombs: false })
   t.ok(requests.length >= 1000)
   const outcome = await runHostile(app, requests)
   t.same(outcome.serverErrors, [], 'no 5xx')
