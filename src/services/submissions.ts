@@ -56,9 +56,14 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
    * been submitted or accepted (a draft or a returned report is no baseline, and stays private).
    */
   function evaluate(report: Report, own: Signatures = signaturesOf(report)): Evaluation {
+    return evaluateRules(contextOf(report, own))
+  }
+
+  /** The rules' view of a report: the unit's public report of the previous year, and its peers. */
+  function contextOf(report: Report, own: Signatures = signaturesOf(report)) {
     const previous = reports.current(report.unit, report.year - 1)
     const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
-    return evaluateRules({ report, previous: baseline, peers: { own, ...reports.peers(report.unit, report.year) } })
+    return { report, previous: baseline, peers: { own, ...reports.peers(report.unit, report.year) } }
   }
 
   /**
@@ -69,13 +74,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
   function evaluatePage(result: ImportResult): Evaluation & { skipped: SkippedRule[] } {
     const { report } = result
     const known = { unit: report.unit !== undefined, year: report.year !== undefined, township: report.unit !== undefined || !result.detected.organDivision }
-    if (known.unit && known.year) {
-      const complete = report as Report
-      const previous = reports.current(complete.unit, complete.year - 1)
-      const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
-      const peers = { own: signaturesOf(complete), ...reports.peers(complete.unit, complete.year) }
-      return evaluateAvailable({ report: complete, previous: baseline, peers }, known)
-    }
+    if (known.unit && known.year) return evaluateAvailable(contextOf(report as Report), known)
     // Placeholders never reach a rule: every rule that reads the unit or the year is skipped.
     return evaluateAvailable({ report: { ...report, unit: report.unit ?? '', year: report.year ?? 0 } }, known)
   }
@@ -102,6 +101,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
     const signatures = signaturesOf(report)
     const evaluation = evaluate(report, signatures)
     const hash = contentHash(report)
+    const currentTag = current && tagOf(current.head, current.revision.contentHash)
     const decision = decideSubmission({
       unit,
       year,
@@ -109,7 +109,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
         revision: current.head.currentRevision,
         status: current.head.status,
         contentHash: current.revision.contentHash,
-        tag: tagOf(current.head, current.revision.contentHash)
+        tag: currentTag!
       },
       status: report.status,
       contentHash: hash,
@@ -128,8 +128,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
       }
       case 'unchanged': {
         const { head, revision } = current!
-        const tag = tagOf(head, revision.contentHash)
-        return { head, created: false, unchanged: true, etag: tag, template: revision.template, errors: revision.errors, warnings: revision.warnings }
+        return { head, created: false, unchanged: true, etag: currentTag!, template: revision.template, errors: revision.errors, warnings: revision.warnings }
       }
       case 'store': {
         try {
