@@ -15,7 +15,19 @@ const statement = db.prepare(
    JOIN current_cells c ON c.report_id = r.id
    WHERE r.year = ? AND r.status IN ('submitted', 'accepted') ORDER BY r.unit_code`
 )
-const header = ['unit', 'unitName', 'districtCode', 'districtName', 'year', 'template', 'status', 'revision', 'cell', 'label', 'value']
+const header = [
+  'unit',
+  'unitName',
+  'districtCode',
+  'districtName',
+  'year',
+  'template',
+  'status',
+  'revision',
+  'cell',
+  'label',
+  'value'
+]
 
 const server = createServer(async (request, response) => {
   if (request.url === '/ready') return response.writeHead(200).end('ok')
@@ -26,9 +38,19 @@ const server = createServer(async (request, response) => {
   csv.pipe(response)
   csv.write(header)
   for (const row of statement.iterate(year) as Iterable<Record<string, string | number | null>>) {
-    const base = [row.unit_code, row.unit_name, row.district_code, row.district_name, row.year, row.template, row.status, row.current_revision]
+    const base = [
+      row.unit_code,
+      row.unit_name,
+      row.district_code,
+      row.district_name,
+      row.year,
+      row.template,
+      row.status,
+      row.current_revision
+    ]
     for (const cell of TEMPLATES[row.template as TemplateId].cells) {
-      if (!csv.write([...base, cell.code, cell.zh, row[cell.code] ?? ''])) await new Promise((resolve) => csv.once('drain', resolve))
+      if (!csv.write([...base, cell.code, cell.zh, row[cell.code] ?? '']))
+        await new Promise((resolve) => csv.once('drain', resolve))
     }
   }
   csv.end()

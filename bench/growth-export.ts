@@ -15,10 +15,14 @@ function database(dataDir: string, years: number[]): string {
   const path = join(dataDir, `growth-${years[0]}${years.length > 1 ? `-${years.at(-1)}` : ''}.sqlite`)
   if (!existsSync(path)) {
     console.log(`generating ${path} (every township, ${years.join(', ')}; minutes, once)…`)
-    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', years.join(','), '--scale', 'national'], {
-      env: { ...process.env, DATABASE_PATH: path },
-      stdio: 'inherit'
-    })
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', years.join(','), '--scale', 'national'],
+      {
+        env: { ...process.env, DATABASE_PATH: path },
+        stdio: 'inherit'
+      }
+    )
   }
   return path
 }
@@ -34,12 +38,25 @@ async function download(server: Server, url: string) {
   for await (const chunk of response.body!) bytes += (chunk as Uint8Array).length
   clearInterval(sampler)
   const seconds = (performance.now() - started) / 1000
-  return { status: response.status, MB: Math.round(bytes / 2 ** 20), seconds: Number(seconds.toFixed(1)), MBps: Number((bytes / 2 ** 20 / seconds).toFixed(1)), rssBeforeMB: before, peakRssMB: peak }
+  return {
+    status: response.status,
+    MB: Math.round(bytes / 2 ** 20),
+    seconds: Number(seconds.toFixed(1)),
+    MBps: Number((bytes / 2 ** 20 / seconds).toFixed(1)),
+    rssBeforeMB: before,
+    peakRssMB: peak
+  }
 }
 
-export async function growthExportCases(dataDir: string, row: (name: string, figures: Record<string, string | number>) => void) {
+export async function growthExportCases(
+  dataDir: string,
+  row: (name: string, figures: Record<string, string | number>) => void
+) {
   const measured: Record<string, { seconds: number; MBps: number }> = {}
-  for (const [label, years] of [['one year', [YEAR]], ['seven years', YEARS]] as const) {
+  for (const [label, years] of [
+    ['one year', [YEAR]],
+    ['seven years', YEARS]
+  ] as const) {
     const path = database(dataDir, [...years])
     const floor = await startServer('bench/export-floor.ts', { DATABASE_PATH: path }, 3905, '/ready')
     let yardstick
@@ -72,7 +89,8 @@ export async function growthExportCases(dataDir: string, row: (name: string, fig
       await service.stop()
     }
   }
-  const ratio = (name: string) => Number((measured[`seven years${name}`]!.seconds / Math.max(0.05, measured[`one year${name}`]!.seconds)).toFixed(2))
+  const ratio = (name: string) =>
+    Number((measured[`seven years${name}`]!.seconds / Math.max(0.05, measured[`one year${name}`]!.seconds)).toFixed(2))
   row('growth: seven-year database ÷ one-year database, export time', {
     country: ratio(''),
     province: ratio(' cells.csv of a province (35)'),

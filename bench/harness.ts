@@ -14,7 +14,12 @@ export interface Server {
 }
 
 /** Starts `script` (compiled JS as is, TypeScript through tsx) and waits until it answers `probe`. */
-export async function startServer(script: string, env: Record<string, string>, port: number, probe: string): Promise<Server> {
+export async function startServer(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+  probe: string
+): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, script.endsWith('.ts') ? ['--import', 'tsx', script] : [script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit']
@@ -70,7 +75,7 @@ export interface Result {
 /** Runs autocannon for a fixed time; every run is bounded in time and aimed at loopback only. */
 export async function load(options: Load): Promise<Result> {
   let i = 0
-  const result = await autocannon(({
+  const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
@@ -90,7 +95,7 @@ export async function load(options: Load): Promise<Result> {
           ]
         }
       : {})
-  }) as autocannon.Options)
+  } as autocannon.Options)
   return {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,

@@ -7,12 +7,21 @@ import { join } from 'node:path'
 import { importBombs } from '../scripts/reliability/import-bombs.js'
 import { rssMb, startServer } from './harness.js'
 
-export async function importWorstCases(dataDir: string, row: (name: string, figures: Record<string, string | number>) => void) {
+export async function importWorstCases(
+  dataDir: string,
+  row: (name: string, figures: Record<string, string | number>) => void
+) {
   const path = join(dataDir, 'import-worst.sqlite')
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
-  const service = await startServer('dist/server.js', { DATABASE_PATH: path, LOG_LEVEL: 'warn', IMPORT_LIMIT_PER_MINUTE: '1000000' }, 3903, '/readyz')
+  const service = await startServer(
+    'dist/server.js',
+    { DATABASE_PATH: path, LOG_LEVEL: 'warn', IMPORT_LIMIT_PER_MINUTE: '1000000' },
+    3903,
+    '/readyz'
+  )
   try {
-    const post = (type: string, body: string) => fetch(`${service.url}/v1/imports`, { method: 'POST', headers: { 'content-type': type }, body })
+    const post = (type: string, body: string) =>
+      fetch(`${service.url}/v1/imports`, { method: 'POST', headers: { 'content-type': type }, body })
     const bombs = importBombs()
     // Starts the reading worker, so that its start is not counted against the first case.
     await (await post('text/plain', bombs[4]!.body)).text()

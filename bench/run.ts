@@ -34,7 +34,9 @@ function prepareDatabase(): void {
   mkdirSync(DATA, { recursive: true })
   if (!existsSync(NATIONAL)) {
     console.log('generating the national demo database (once)…')
-    console.log(npm(['seed:demo', '--', '--years', String(YEAR), '--scale', 'national'], { DATABASE_PATH: NATIONAL }).trim())
+    console.log(
+      npm(['seed:demo', '--', '--years', String(YEAR), '--scale', 'national'], { DATABASE_PATH: NATIONAL }).trim()
+    )
   }
   for (const suffix of ['', '-wal', '-shm']) rmSync(RUN + suffix, { force: true })
   copyFileSync(NATIONAL, RUN)
@@ -66,7 +68,9 @@ const row = (name: string, figures: Record<string, string | number>) => {
   console.log(name, figures)
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`)
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`
+)
 if (wants('validation')) {
   console.log('\nImport and validation of one report (pure computation, one core)')
   console.table(validationBenchmarks())
@@ -81,7 +85,7 @@ if (wants('import-worst')) {
 }
 // Minutes of generated data and exports: only when asked for (`npm run bench -- growth-export`).
 if (sections.includes('growth-export')) {
-  console.log('\nA year\'s export on a one-year and a seven-year national database')
+  console.log("\nA year's export on a one-year and a seven-year national database")
   mkdirSync(DATA, { recursive: true })
   await growthExportCases(DATA, row)
 }
@@ -90,7 +94,10 @@ if (!['export', 'reads', 'puts'].some(wants)) {
   process.exit(0)
 }
 prepareDatabase()
-const token = npm(['token', '--', 'create', '--role', 'admin', '--label', 'bench'], { DATABASE_PATH: RUN }).trim().split('\n').at(-1)!
+const token = npm(['token', '--', 'create', '--role', 'admin', '--label', 'bench'], { DATABASE_PATH: RUN })
+  .trim()
+  .split('\n')
+  .at(-1)!
 const serviceEnv = { DATABASE_PATH: RUN, LOG_LEVEL: 'warn', WRITE_LIMIT_PER_MINUTE: '100000000' }
 
 let bare: Server | undefined
@@ -135,9 +142,17 @@ async function exportCase(service: Server) {
 async function readCases(service: Server, bare: Server, bareRps: number) {
   const connections = 10
   const bareSized = await load({ url: `${bare.url}/bare-sized`, seconds: SECONDS, connections })
-  row('bare Fastify GET of the same JSON as the district aggregate', { rps: bareSized.rps, p50: bareSized.p50, p99: bareSized.p99 })
+  row('bare Fastify GET of the same JSON as the district aggregate', {
+    rps: bareSized.rps,
+    p50: bareSized.p50,
+    p99: bareSized.p99
+  })
 
-  const district = await load({ url: `${service.url}/v1/aggregates/${DISTRICT}/${YEAR}`, seconds: SECONDS, connections })
+  const district = await load({
+    url: `${service.url}/v1/aggregates/${DISTRICT}/${YEAR}`,
+    seconds: SECONDS,
+    connections
+  })
   row(`district aggregate ${DISTRICT}`, {
     rps: district.rps,
     p50: district.p50,
@@ -179,7 +194,11 @@ async function readCases(service: Server, bare: Server, bareRps: number) {
     ratio: Number((alongsideChildren.p99 / Math.max(1, district.p99)).toFixed(2))
   })
 
-  const coverage = await load({ url: `${service.url}/v1/coverage/${DISTRICT}/${YEAR}?limit=100`, seconds: SECONDS, connections })
+  const coverage = await load({
+    url: `${service.url}/v1/coverage/${DISTRICT}/${YEAR}?limit=100`,
+    seconds: SECONDS,
+    connections
+  })
   row(`coverage ${DISTRICT}`, { rps: coverage.rps, p99: coverage.p99, vsBare: ratio(coverage.rps, bareRps) })
 }
 
@@ -195,7 +214,16 @@ async function putCases(service: Server, bare: Server) {
   const paths: string[] = []
   for (const variant of [1, 2]) {
     for (const unit of units) {
-      bodies.push(JSON.stringify(sampleReport({ unit, year, template: 'gb2021', random: seededRandom(variant * 7919 + Number(unit.slice(-4))) })))
+      bodies.push(
+        JSON.stringify(
+          sampleReport({
+            unit,
+            year,
+            template: 'gb2021',
+            random: seededRandom(variant * 7919 + Number(unit.slice(-4)))
+          })
+        )
+      )
       paths.push(`/v1/reports/${unit}/${year}`)
     }
   }
@@ -216,7 +244,15 @@ async function putCases(service: Server, bare: Server) {
 
   // While townships submit, every write changes the data: aggregates are computed afresh each time.
   const [, nationalDuringPuts] = await Promise.all([
-    load({ url: service.url, method: 'PUT', seconds: SECONDS, connections, headers, bodies: bodies.reverse(), paths: paths.reverse() }),
+    load({
+      url: service.url,
+      method: 'PUT',
+      seconds: SECONDS,
+      connections,
+      headers,
+      bodies: bodies.reverse(),
+      paths: paths.reverse()
+    }),
     load({ url: `${service.url}/v1/aggregates/cn/${YEAR}`, seconds: SECONDS, connections: 1 })
   ])
   row('national aggregate while PUTs run (computed from rollups each time)', {

@@ -28,10 +28,14 @@ function measure(name: string, fn: () => void, seconds = 1): { name: string; per
 }
 
 export function validationBenchmarks() {
-  const fixture = JSON.parse(readFileSync(new URL('../test/fixtures/fengshi-2020.json', import.meta.url), 'utf8')) as Report
+  const fixture = JSON.parse(
+    readFileSync(new URL('../test/fixtures/fengshi-2020.json', import.meta.url), 'utf8')
+  ) as Report
   const gb2021 = sampleReport({ unit: '350803109', year: 2021, template: 'gb2021', random: seededRandom(1) })
   const compile = createValidatorCompiler(SHARED_SCHEMAS)
-  const validate = compile({ schema: ReportSubmission as never, httpPart: 'body', method: 'PUT', url: '/' }) as (v: unknown) => {
+  const validate = compile({ schema: ReportSubmission as never, httpPart: 'body', method: 'PUT', url: '/' }) as (
+    v: unknown
+  ) => {
     error?: unknown
   }
   if (validate(fixture).error || validate(gb2021).error) throw new Error('the benchmark reports must be valid')

@@ -43,7 +43,10 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const logger: FastifyServerOptions['logger'] = {
     level: config.logLevel,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      censor: '[redacted]'
+    },
     ...(options.logStream ? { stream: options.logStream } : {})
   }
   const app = Fastify({
@@ -73,7 +76,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   })
 
   // Dashboards on other origins may read the API when listed in CORS_ORIGINS; none by default.
-  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['etag', 'location', 'x-request-id'] })
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    exposedHeaders: ['etag', 'location', 'x-request-id']
+  })
   // The transport decides two headers: over plain HTTP (a LAN, an intranet name) the browser must
   // not be told to fetch the page's own assets over https:// or to remember HSTS; over HTTPS
   // (PUBLIC_URL, or the proxy's X-Forwarded-Proto when TRUST_PROXY allows it) it is.

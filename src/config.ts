@@ -15,7 +15,11 @@ export const ConfigSchema = Type.Object({
     default: 20,
     description: 'Failed authentications per client address per minute before 429 (a valid token is never refused)'
   }),
-  IMPORT_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Imports per client address per minute without a token' }),
+  IMPORT_LIMIT_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    default: 30,
+    description: 'Imports per client address per minute without a token'
+  }),
   IMPORT_TIME_BUDGET_MS: Type.Integer({
     minimum: 50,
     maximum: 60_000,
@@ -24,11 +28,13 @@ export const ConfigSchema = Type.Object({
   }),
   PUBLIC_URL: Type.String({
     default: '',
-    description: 'Where users reach the service (https://zwgk.example.gov.cn/ogi/): https turns on HSTS and upgrade-insecure-requests'
+    description:
+      'Where users reach the service (https://zwgk.example.gov.cn/ogi/): https turns on HSTS and upgrade-insecure-requests'
   }),
   TRUST_PROXY: Type.String({
     default: '',
-    description: 'Reverse proxies whose X-Forwarded-For/-Proto to believe: empty (none), a hop count, or addresses/CIDRs, comma-separated'
+    description:
+      'Reverse proxies whose X-Forwarded-For/-Proto to believe: empty (none), a hop count, or addresses/CIDRs, comma-separated'
   })
 })
 
@@ -59,7 +65,8 @@ export function parsePublicUrl(value: string): string | null {
   } catch {
     throw new Error(`PUBLIC_URL: "${value}" is not an absolute URL`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`PUBLIC_URL: "${value}" is not an http or https URL`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`PUBLIC_URL: "${value}" is not an http or https URL`)
   if (url.search || url.hash) throw new Error(`PUBLIC_URL: "${value}" must have no query or fragment`)
   return url.href.endsWith('/') ? url.href : `${url.href}/`
 }
@@ -72,13 +79,18 @@ export function parseTrustProxy(value: string): AppConfig['trustProxy'] {
   const text = value.trim()
   if (text === '' || text === 'false') return false
   if (/^\d+$/.test(text)) return Number(text)
-  const entries = text.split(',').map((e) => e.trim()).filter(Boolean)
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
   for (const entry of entries) {
     const [address, bits, extra] = entry.split('/')
     const family = isIP(address ?? '')
     const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
     if (!PROXY_KEYWORDS.has(entry) && (family === 0 || !bitsOk || extra !== undefined)) {
-      throw new Error(`TRUST_PROXY: "${entry}" is not a hop count, an IP address, a CIDR range or one of ${[...PROXY_KEYWORDS].join(', ')}`)
+      throw new Error(
+        `TRUST_PROXY: "${entry}" is not a hop count, an IP address, a CIDR range or one of ${[...PROXY_KEYWORDS].join(', ')}`
+      )
     }
   }
   return entries

@@ -52,7 +52,11 @@ export const DivisionNotFound = define('DIVISION_NOT_FOUND', 404, 'No division h
 export const ReportNotFound = define('REPORT_NOT_FOUND', 404, 'No report is stored for unit %s and year %s')
 export const RevisionNotFound = define('REVISION_NOT_FOUND', 404, 'The report has no revision %s')
 export const TemplateNotFound = define('TEMPLATE_NOT_FOUND', 404, 'No template has the key %s')
-export const NotATownship = define('NOT_A_TOWNSHIP', 422, '%s is a %s, not a township; only townships file annual reports')
+export const NotATownship = define(
+  'NOT_A_TOWNSHIP',
+  422,
+  '%s is a %s, not a township; only townships file annual reports'
+)
 export const ReportInvalid = define('REPORT_INVALID', 422, '%s; nothing was stored')
 export const ReportLocked = define('REPORT_LOCKED', 409, '%s')
 export const ReviewNotAllowed = define('REVIEW_NOT_ALLOWED', 409, '%s')

@@ -55,7 +55,11 @@ interface Route {
   name: string
   /** Brings the database to the state the request needs, as an admin. */
   setup?: (app: FastifyInstance) => Promise<Record<string, string>>
-  request: (vars: Record<string, string>) => { method: 'GET' | 'PUT' | 'POST' | 'DELETE'; url: string; payload?: object }
+  request: (vars: Record<string, string>) => {
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE'
+    url: string
+    payload?: object
+  }
   /** The status for each caller that gets past authentication. */
   expect: Record<'otherUnit' | 'otherDistrict' | 'unit' | 'district' | 'admin', number>
 }
@@ -86,10 +90,19 @@ const ROUTES: Route[] = [
     name: 'explain a warning',
     setup: async (app) => {
       const year = { ...fengshi(), year: 2021 } // gb2019 in 2021: W-TEMPLATE-YEAR
-      await app.inject({ method: 'PUT', url: `/v1/reports/${UNIT}/2021`, payload: year as object, headers: asAdmin(app) })
+      await app.inject({
+        method: 'PUT',
+        url: `/v1/reports/${UNIT}/2021`,
+        payload: year as object,
+        headers: asAdmin(app)
+      })
       return {}
     },
-    request: () => ({ method: 'POST', url: `/v1/quality/${UNIT}/2021/explanations`, payload: { rule: 'W-TEMPLATE-YEAR', comment: '沿用旧格式' } }),
+    request: () => ({
+      method: 'POST',
+      url: `/v1/quality/${UNIT}/2021/explanations`,
+      payload: { rule: 'W-TEMPLATE-YEAR', comment: '沿用旧格式' }
+    }),
     expect: { otherUnit: 403, otherDistrict: 403, unit: 403, district: 200, admin: 200 }
   },
   {
@@ -161,13 +174,29 @@ t.test('the audit trail of a sequence of writes', async (t) => {
   })
   t.equal(created.statusCode, 201)
   const unitToken = created.json()
-  t.match(unitToken, { role: 'unit', scope: UNIT, label: '峰市镇政务公开办', token: /^t_[0-9a-f]{16}\./, revokedAt: null })
+  t.match(unitToken, {
+    role: 'unit',
+    scope: UNIT,
+    label: '峰市镇政务公开办',
+    token: /^t_[0-9a-f]{16}\./,
+    revokedAt: null
+  })
   const unit = { authorization: `Bearer ${unitToken.token}` }
   const district = tokenFor(app, 'district', '350803')
 
-  const draft = await app.inject({ method: 'PUT', url: URL_2020, headers: unit, payload: { ...fengshi(), status: 'draft' } })
+  const draft = await app.inject({
+    method: 'PUT',
+    url: URL_2020,
+    headers: unit,
+    payload: { ...fengshi(), status: 'draft' }
+  })
   const final = await app.inject({ method: 'PUT', url: URL_2020, headers: unit, payload: fengshi() as object })
-  const accept = await app.inject({ method: 'POST', url: `${URL_2020}/review`, headers: district.headers, payload: { action: 'accept' } })
+  const accept = await app.inject({
+    method: 'POST',
+    url: `${URL_2020}/review`,
+    headers: district.headers,
+    payload: { action: 'accept' }
+  })
   const amend = await app.inject({
     method: 'PUT',
     url: URL_2020,
@@ -175,13 +204,20 @@ t.test('the audit trail of a sequence of writes', async (t) => {
     payload: { ...fengshi(), narrative: { other: '更正' }, amendmentReason: '补充说明' }
   })
   const revoke = await app.inject({ method: 'DELETE', url: `/v1/tokens/${unitToken.id}`, headers: admin.headers })
-  t.same([draft, final, accept, amend, revoke].map((r) => r.statusCode), [201, 200, 200, 200, 200])
+  t.same(
+    [draft, final, accept, amend, revoke].map((r) => r.statusCode),
+    [201, 200, 200, 200, 200]
+  )
 
   const audit = (await app.inject({ url: '/v1/audit', headers: admin.headers })).json()
   // Tokens issued by the test helper go through the same service as the CLI and are audited too.
   const fromHelper = audit.items.filter((e: { requestId: string }) => e.requestId === 'test')
   t.same(
-    fromHelper.map((e: { action: string; by: unknown; divisionCode: string | null }) => [e.action, e.by, e.divisionCode]),
+    fromHelper.map((e: { action: string; by: unknown; divisionCode: string | null }) => [
+      e.action,
+      e.by,
+      e.divisionCode
+    ]),
     [
       ['token.create', null, '350803'],
       ['token.create', null, null]
@@ -189,7 +225,12 @@ t.test('the audit trail of a sequence of writes', async (t) => {
   )
   const http = audit.items.filter((e: { requestId: string }) => e.requestId !== 'test')
   t.same(
-    http.map((e: { action: string; target: string; by: { tokenId: string; role: string } | null }) => [e.action, e.target, e.by?.tokenId, e.by?.role]),
+    http.map((e: { action: string; target: string; by: { tokenId: string; role: string } | null }) => [
+      e.action,
+      e.target,
+      e.by?.tokenId,
+      e.by?.role
+    ]),
     [
       ['token.revoke', unitToken.id, admin.id, 'admin'],
       ['report.revision', `${UNIT}/2020`, admin.id, 'admin'],
@@ -200,7 +241,12 @@ t.test('the audit trail of a sequence of writes', async (t) => {
     ],
     'newest first, each with its token'
   )
-  t.match(http[5], { requestId: 'issue-1', clientAddress: '127.0.0.1', divisionCode: UNIT, detail: { role: 'unit', scope: UNIT } })
+  t.match(http[5], {
+    requestId: 'issue-1',
+    clientAddress: '127.0.0.1',
+    divisionCode: UNIT,
+    detail: { role: 'unit', scope: UNIT }
+  })
   t.match(http[4], { requestId: draft.headers['x-request-id'], detail: { revision: 1, status: 'draft' } })
   t.match(http[1], { detail: { revision: 3, reason: '补充说明' } })
   t.notMatch(JSON.stringify(audit), unitToken.token.split('.')[1], 'never the secret')
@@ -227,8 +273,13 @@ t.test('the audit trail of a sequence of writes', async (t) => {
       seen.push(...page.items.map((e) => e.id))
       cursor = page.nextCursor
     } while (cursor)
-    t.same(seen, audit.items.map((e: { id: number }) => e.id))
-    const future = (await app.inject({ url: '/v1/audit?from=2999-01-01T00:00:00%2B08:00', headers: admin.headers })).json()
+    t.same(
+      seen,
+      audit.items.map((e: { id: number }) => e.id)
+    )
+    const future = (
+      await app.inject({ url: '/v1/audit?from=2999-01-01T00:00:00%2B08:00', headers: admin.headers })
+    ).json()
     t.equal(future.items.length, 0)
     t.equal((await app.inject({ url: '/v1/audit?from=yesterday', headers: admin.headers })).statusCode, 400)
   })
@@ -236,7 +287,11 @@ t.test('the audit trail of a sequence of writes', async (t) => {
   t.test('a district reads only what concerns its divisions', async (t) => {
     const other = tokenFor(app, 'district', '350802')
     const theirs = (await app.inject({ url: '/v1/audit', headers: other.headers })).json()
-    t.same(theirs.items.map((e: { target: string }) => e.target), [other.id], 'only the creation of its own token')
+    t.same(
+      theirs.items.map((e: { target: string }) => e.target),
+      [other.id],
+      'only the creation of its own token'
+    )
     const own = (await app.inject({ url: '/v1/audit', headers: district.headers })).json()
     t.equal(own.items.length, 7, 'the writes on 峰市镇, the unit token, and its own token')
     t.ok(own.items.every((e: { divisionCode: string }) => e.divisionCode.startsWith('350803')))
@@ -261,9 +316,23 @@ t.test('the audit trail of a sequence of writes', async (t) => {
 t.test('malformed Authorization headers are 401 problems and write nothing', async (t) => {
   const { app, databasePath } = await build(t, { config: { authFailureLimitPerMinute: 1000 } })
   const before = fingerprint(databasePath)
-  const headers = ['', 'abc', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `Bearer ${'a'.repeat(10 * 1024)}`, 'Bearer tök€n', 'Bearer t_0123456789abcdef']
+  const headers = [
+    '',
+    'abc',
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    `Bearer ${'a'.repeat(10 * 1024)}`,
+    'Bearer tök€n',
+    'Bearer t_0123456789abcdef'
+  ]
   for (const authorization of headers) {
-    const response = await app.inject({ method: 'PUT', url: URL_2020, headers: { authorization }, payload: fengshi() as object })
+    const response = await app.inject({
+      method: 'PUT',
+      url: URL_2020,
+      headers: { authorization },
+      payload: fengshi() as object
+    })
     t.equal(response.statusCode, 401, JSON.stringify(authorization.slice(0, 30)))
     t.equal(response.json().code, 'INVALID_TOKEN')
   }
@@ -289,11 +358,22 @@ t.test('bad token requests', async (t) => {
   for (const [payload, status, pointer] of cases) {
     const response = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload })
     t.equal(response.statusCode, status, JSON.stringify(payload))
-    t.ok(response.json().errors?.some((e: { pointer: string }) => e.pointer === pointer), `${JSON.stringify(payload)} names ${pointer}`)
+    t.ok(
+      response.json().errors?.some((e: { pointer: string }) => e.pointer === pointer),
+      `${JSON.stringify(payload)} names ${pointer}`
+    )
   }
-  const big = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { role: 'admin', label: 'x'.repeat(5000) } })
+  const big = await app.inject({
+    method: 'POST',
+    url: '/v1/tokens',
+    headers: admin,
+    payload: { role: 'admin', label: 'x'.repeat(5000) }
+  })
   t.equal(big.statusCode, 413, 'the token route takes at most 4 KiB')
-  t.equal((await app.inject({ method: 'DELETE', url: '/v1/tokens/t_0000000000000000', headers: admin })).statusCode, 404)
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: '/v1/tokens/t_0000000000000000', headers: admin })).statusCode,
+    404
+  )
   t.equal((await app.inject({ method: 'DELETE', url: '/v1/tokens/nope', headers: admin })).statusCode, 400)
   t.equal(fingerprint(databasePath), before.replace(/x/g, 'x'), 'nothing written (the admin token was issued before)')
 })
@@ -348,7 +428,12 @@ t.test('abuse limits', async (t) => {
     }
     t.same(statuses, [201, 200, 200, 429])
     const other = tokenFor(app, 'unit', '350803101').headers
-    const fresh = await app.inject({ method: 'PUT', url: '/v1/reports/350803101/2020', headers: other, payload: { ...fengshi(), unit: undefined } })
+    const fresh = await app.inject({
+      method: 'PUT',
+      url: '/v1/reports/350803101/2020',
+      headers: other,
+      payload: { ...fengshi(), unit: undefined }
+    })
     t.equal(fresh.statusCode, 201, 'another token has its own budget')
   })
 
@@ -370,7 +455,8 @@ t.test('abuse limits', async (t) => {
   t.test('behind a trusted proxy, limits and the audit trail use the forwarded client address', async (t) => {
     const { app } = await build(t, { config: { authFailureLimitPerMinute: 1, trustProxy: ['127.0.0.1'] } })
     const bad = (client: string) => ({ authorization: 'Bearer wrong', 'x-forwarded-for': client })
-    const fail = async (client: string) => (await app.inject({ url: URL_2020, headers: bad(client), remoteAddress: '127.0.0.1' })).statusCode
+    const fail = async (client: string) =>
+      (await app.inject({ url: URL_2020, headers: bad(client), remoteAddress: '127.0.0.1' })).statusCode
     t.same([await fail('203.0.113.7'), await fail('203.0.113.7')], [401, 429], 'one client reaches its limit')
     t.equal(await fail('198.51.100.9'), 401, 'another client behind the same proxy has its own count')
     const put = await app.inject({
@@ -386,17 +472,35 @@ t.test('abuse limits', async (t) => {
 
     // Not trusted (the default): the header is ignored and the peer address counts.
     const direct = (await build(t, { config: { authFailureLimitPerMinute: 1 } })).app
-    const spoof = async (client: string) => (await direct.inject({ url: URL_2020, headers: bad(client), remoteAddress: '10.1.1.1' })).statusCode
-    t.same([await spoof('203.0.113.1'), await spoof('203.0.113.2')], [401, 429], 'a forged X-Forwarded-For earns no fresh budget')
+    const spoof = async (client: string) =>
+      (await direct.inject({ url: URL_2020, headers: bad(client), remoteAddress: '10.1.1.1' })).statusCode
+    t.same(
+      [await spoof('203.0.113.1'), await spoof('203.0.113.2')],
+      [401, 429],
+      'a forged X-Forwarded-For earns no fresh budget'
+    )
   })
 })
 
 t.test('tokens never reach the logs', async (t) => {
   const { app, logs } = await build(t, { config: { logLevel: 'trace' } })
   const admin = asAdmin(app)
-  const issued = (await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { role: 'admin' } })).json()
-  await app.inject({ method: 'PUT', url: URL_2020, headers: { authorization: `Bearer ${issued.token}` }, payload: fengshi() as object })
-  await app.inject({ url: URL_2020, headers: { authorization: 'Bearer t_0123456789abcdef.leakedleakedleakedleakedleakedleakedleakedlea', cookie: 'session=leakedcookie' } })
+  const issued = (
+    await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { role: 'admin' } })
+  ).json()
+  await app.inject({
+    method: 'PUT',
+    url: URL_2020,
+    headers: { authorization: `Bearer ${issued.token}` },
+    payload: fengshi() as object
+  })
+  await app.inject({
+    url: URL_2020,
+    headers: {
+      authorization: 'Bearer t_0123456789abcdef.leakedleakedleakedleakedleakedleakedleakedlea',
+      cookie: 'session=leakedcookie'
+    }
+  })
   const text = logs()
   t.ok(text.length > 0)
   t.notMatch(text, issued.token.split('.')[1])
@@ -420,14 +524,21 @@ t.test('CORS and security headers', async (t) => {
   const preflight = await open.inject({
     method: 'OPTIONS',
     url: URL_2020,
-    headers: { origin: 'https://dash.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization' }
+    headers: {
+      origin: 'https://dash.example',
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'authorization'
+    }
   })
   t.equal(preflight.statusCode, 204)
 })
 
 t.test('security headers fit the transport', async (t) => {
-  const https = (headers: Record<string, string | undefined>) =>
-    ({ hsts: headers['strict-transport-security'], upgrade: /upgrade-insecure-requests/.test(headers['content-security-policy'] ?? ''), coop: headers['cross-origin-opener-policy'] })
+  const https = (headers: Record<string, string | undefined>) => ({
+    hsts: headers['strict-transport-security'],
+    upgrade: /upgrade-insecure-requests/.test(headers['content-security-policy'] ?? ''),
+    coop: headers['cross-origin-opener-policy']
+  })
   const off = { hsts: undefined, upgrade: false, coop: undefined }
   const on = { hsts: 'max-age=31536000; includeSubDomains', upgrade: true, coop: 'same-origin' }
 
@@ -436,19 +547,50 @@ t.test('security headers fit the transport', async (t) => {
   t.same(https(forged.headers as Record<string, string>), off, 'X-Forwarded-Proto from an untrusted client is ignored')
 
   const proxied = (await build(t, { config: { trustProxy: ['127.0.0.1'] } })).app
-  const viaHttps = await proxied.inject({ url: '/', headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '127.0.0.1' })
+  const viaHttps = await proxied.inject({
+    url: '/',
+    headers: { 'x-forwarded-proto': 'https' },
+    remoteAddress: '127.0.0.1'
+  })
   t.same(https(viaHttps.headers as Record<string, string>), on, 'behind a trusted proxy that terminated TLS')
-  const viaHttp = await proxied.inject({ url: '/', headers: { 'x-forwarded-proto': 'http' }, remoteAddress: '127.0.0.1' })
+  const viaHttp = await proxied.inject({
+    url: '/',
+    headers: { 'x-forwarded-proto': 'http' },
+    remoteAddress: '127.0.0.1'
+  })
   t.same(https(viaHttp.headers as Record<string, string>), off)
-  const docs = await proxied.inject({ url: '/docs/', headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '127.0.0.1' })
+  const docs = await proxied.inject({
+    url: '/docs/',
+    headers: { 'x-forwarded-proto': 'https' },
+    remoteAddress: '127.0.0.1'
+  })
   t.match(docs.headers['content-security-policy'], /script-src 'self'.*upgrade-insecure-requests$/, 'Swagger UI too')
 
   const published = (await build(t, { config: { publicUrl: 'https://zwgk.example.gov.cn/ogi/' } })).app
   t.same(https((await published.inject({ url: '/' })).headers as Record<string, string>), on, 'PUBLIC_URL with https')
-  const created = await published.inject({ method: 'PUT', url: URL_2020, headers: asAdmin(published), payload: fengshi() as object })
-  t.equal(created.headers.location, 'https://zwgk.example.gov.cn/ogi/v1/reports/350803109/2020', 'Location from PUBLIC_URL')
-  t.same((await published.inject({ url: '/openapi.json' })).json().servers, [{ url: 'https://zwgk.example.gov.cn/ogi/', description: 'This service' }])
-  t.same((await direct.inject({ url: '/openapi.json' })).json().servers, [{ url: '.', description: 'This service' }], 'relative by default')
-  t.same((await direct.inject({ url: '/docs/json' })).json().servers, [{ url: '..', description: 'This service' }], 'relative to docs/json')
+  const created = await published.inject({
+    method: 'PUT',
+    url: URL_2020,
+    headers: asAdmin(published),
+    payload: fengshi() as object
+  })
+  t.equal(
+    created.headers.location,
+    'https://zwgk.example.gov.cn/ogi/v1/reports/350803109/2020',
+    'Location from PUBLIC_URL'
+  )
+  t.same((await published.inject({ url: '/openapi.json' })).json().servers, [
+    { url: 'https://zwgk.example.gov.cn/ogi/', description: 'This service' }
+  ])
+  t.same(
+    (await direct.inject({ url: '/openapi.json' })).json().servers,
+    [{ url: '.', description: 'This service' }],
+    'relative by default'
+  )
+  t.same(
+    (await direct.inject({ url: '/docs/json' })).json().servers,
+    [{ url: '..', description: 'This service' }],
+    'relative to docs/json'
+  )
   t.throws(() => loadConfig({ PUBLIC_URL: 'zwgk.example.gov.cn' }), /PUBLIC_URL/)
 })

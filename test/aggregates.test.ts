@@ -11,7 +11,12 @@ import { asAdmin, build, clock, fengshi, tokenFor } from './helper.js'
 
 const DISTRICT = '350803'
 const put = (app: FastifyInstance, report: Report | (Omit<Report, 'status'> & { status: string })) =>
-  app.inject({ method: 'PUT', url: `/v1/reports/${report.unit}/${report.year}`, payload: report as object, headers: asAdmin(app) })
+  app.inject({
+    method: 'PUT',
+    url: `/v1/reports/${report.unit}/${report.year}`,
+    payload: report as object,
+    headers: asAdmin(app)
+  })
 
 /** The value at a dotted path of an aggregate body. */
 function at(body: unknown, path: string): unknown {
@@ -32,11 +37,34 @@ function expectedSums(reports: Report[]) {
 
 /** Twelve townships of 永定区 with reports for 2021: nine gb2021, three still on gb2019, the last two drafts. */
 function district2021(): { submitted: Report[]; drafts: Report[] } {
-  const units = ['350803001', '350803101', '350803102', '350803103', '350803104', '350803105', '350803106', '350803107', '350803108', '350803109', '350803110', '350803111']
+  const units = [
+    '350803001',
+    '350803101',
+    '350803102',
+    '350803103',
+    '350803104',
+    '350803105',
+    '350803106',
+    '350803107',
+    '350803108',
+    '350803109',
+    '350803110',
+    '350803111'
+  ]
   const reports = units.map((unit, i) =>
-    sampleReport({ unit, year: 2021, template: i % 4 === 3 ? 'gb2019' : 'gb2021', random: seededRandom(100 + i), scale: 5 + i, status: i >= 10 ? 'draft' : 'submitted' })
+    sampleReport({
+      unit,
+      year: 2021,
+      template: i % 4 === 3 ? 'gb2019' : 'gb2021',
+      random: seededRandom(100 + i),
+      scale: 5 + i,
+      status: i >= 10 ? 'draft' : 'submitted'
+    })
   )
-  return { submitted: reports.filter((r) => r.status === 'submitted'), drafts: reports.filter((r) => r.status === 'draft') }
+  return {
+    submitted: reports.filter((r) => r.status === 'submitted'),
+    drafts: reports.filter((r) => r.status === 'draft')
+  }
 }
 
 t.test('a district aggregate equals the sums of its submitted reports', async (t) => {
@@ -65,7 +93,10 @@ t.test('a district aggregate equals the sums of its submitted reports', async (t
         checked++
       }
     } else {
-      const path = cell.code.replace(/^requests\.outcomes\.other\.(naturalPerson|commercial|research|nonprofit|legalService|otherOrg|total)$/, 'requests.outcomes.other.unclassified.$1')
+      const path = cell.code.replace(
+        /^requests\.outcomes\.other\.(naturalPerson|commercial|research|nonprofit|legalService|otherOrg|total)$/,
+        'requests.outcomes.other.unclassified.$1'
+      )
       t.equal(at(body, path), expected.get(cell.code) ?? 0, cell.code)
       checked++
     }
@@ -75,10 +106,21 @@ t.test('a district aggregate equals the sums of its submitted reports', async (t
   t.ok((at(body, 'requests.outcomes.other.overdueFee.total') as number) > 0)
 
   const total = expected.get('requests.outcomes.total.total')!
-  t.equal(body.indicators.disclosureRate, Math.round(((expected.get('requests.outcomes.granted.total')! + expected.get('requests.outcomes.partiallyGranted.total')!) / total) * 1e6) / 1e6)
+  t.equal(
+    body.indicators.disclosureRate,
+    Math.round(
+      ((expected.get('requests.outcomes.granted.total')! + expected.get('requests.outcomes.partiallyGranted.total')!) /
+        total) *
+        1e6
+    ) / 1e6
+  )
   t.equal(
     body.indicators.backlogRate,
-    Math.round((expected.get('requests.carriedForward.total')! / (expected.get('requests.received.total')! + expected.get('requests.carriedOver.total')!)) * 1e6) / 1e6
+    Math.round(
+      (expected.get('requests.carriedForward.total')! /
+        (expected.get('requests.received.total')! + expected.get('requests.carriedOver.total')!)) *
+        1e6
+    ) / 1e6
   )
 
   t.test('the same sums at every level above, and for the whole country', async (t) => {
@@ -100,7 +142,10 @@ t.test('a district aggregate equals the sums of its submitted reports', async (t
   t.test('groupBy=child lists every township, those without reports too', async (t) => {
     const grouped = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?groupBy=child` })).json()
     t.equal(grouped.items.length, 24)
-    const bySum = grouped.items.reduce((n: number, item: { requests: { received: { total: number } } }) => n + item.requests.received.total, 0)
+    const bySum = grouped.items.reduce(
+      (n: number, item: { requests: { received: { total: number } } }) => n + item.requests.received.total,
+      0
+    )
     t.equal(bySum, body.requests.received.total)
     const empty = grouped.items.find((item: { scope: { code: string } }) => item.scope.code === '350803201')
     t.same(empty.coverage, { expected: 1, submitted: 0, accepted: 0, onTime: 0, late: 0, missing: 1 })
@@ -114,7 +159,9 @@ t.test('a district aggregate equals the sums of its submitted reports', async (t
   t.test('status filter: drafts only for a token that covers the division', async (t) => {
     const anonymous = await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?status=draft` })
     t.equal(anonymous.statusCode, 403)
-    const drafts2 = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?status=draft`, headers: asAdmin(app) })).json()
+    const drafts2 = (
+      await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?status=draft`, headers: asAdmin(app) })
+    ).json()
     t.same(drafts2.templates, { gb2019: 1, gb2021: 1 })
     t.equal(drafts2.requests.received.total, expectedSums(drafts).get('requests.received.total'))
     const onlySubmitted = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021?status=submitted` })).json()
@@ -124,7 +171,12 @@ t.test('a district aggregate equals the sums of its submitted reports', async (t
 
   t.test('fresh on read: acceptance, amendment and a new report show at once', async (t) => {
     const first = submitted[0]!
-    await app.inject({ method: 'POST', url: `/v1/reports/${first.unit}/2021/review`, headers: asAdmin(app), payload: { action: 'accept' } })
+    await app.inject({
+      method: 'POST',
+      url: `/v1/reports/${first.unit}/2021/review`,
+      headers: asAdmin(app),
+      payload: { action: 'accept' }
+    })
     t.equal((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021` })).json().coverage.accepted, 1)
     const amended = structuredClone(first)
     ;(amended.appeals.reconsideration as Record<string, number>).upheld! += 5
@@ -149,7 +201,12 @@ t.test('indicators with zero denominators are null', async (t) => {
   const { app } = await build(t)
   await put(app, fengshi())
   const body = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2020` })).json()
-  t.same(body.indicators, { disclosureRate: null, reconsiderationCorrectionRate: null, litigationCorrectionRate: null, backlogRate: null })
+  t.same(body.indicators, {
+    disclosureRate: null,
+    reconsiderationCorrectionRate: null,
+    litigationCorrectionRate: null,
+    backlogRate: null
+  })
   t.equal(body.proactive.gb2019.procurement.projects, 1)
   t.equal(body.proactive.gb2019.procurement.amount, null, 'amounts without a unit are not summed')
   const empty = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2019` })).json()
@@ -170,7 +227,8 @@ t.test('null cells are counted as incomplete, not as zero reports', async (t) =>
 t.test('deadlines and coverage', async (t) => {
   const time = clock('2022-01-31T15:59:59Z') // 23:59:59 on 31 January 2022, Beijing time
   const { app } = await build(t, { now: time.now })
-  const report = (unit: string) => sampleReport({ unit, year: 2021, template: 'gb2021', random: seededRandom(Number(unit.slice(-3))) })
+  const report = (unit: string) =>
+    sampleReport({ unit, year: 2021, template: 'gb2021', random: seededRandom(Number(unit.slice(-3))) })
   await put(app, report('350803101'))
   time.set('2022-01-31T16:00:00Z') // one second later
   await put(app, report('350803102'))
@@ -187,10 +245,27 @@ t.test('deadlines and coverage', async (t) => {
     t.equal(all.items.length, 24)
     t.equal(all.nextCursor, null)
     const byCode = Object.fromEntries(all.items.map((i: { code: string }) => [i.code, i]))
-    t.match(byCode['350803101'], { state: 'submitted', onTime: true, revision: 1, template: 'gb2021', submittedAt: '2022-01-31T23:59:59.000+08:00', deadline: '2022-01-31' })
+    t.match(byCode['350803101'], {
+      state: 'submitted',
+      onTime: true,
+      revision: 1,
+      template: 'gb2021',
+      submittedAt: '2022-01-31T23:59:59.000+08:00',
+      deadline: '2022-01-31'
+    })
     t.match(byCode['350803102'], { state: 'submitted', onTime: false })
-    t.match(byCode['350803103'], { state: 'missing', revision: null, template: null }, 'a draft is no public fact: missing to the public')
-    t.match(byCode['350803001'], { state: 'missing', revision: null, template: null, name: '凤城街道', districtCode: DISTRICT })
+    t.match(
+      byCode['350803103'],
+      { state: 'missing', revision: null, template: null },
+      'a draft is no public fact: missing to the public'
+    )
+    t.match(byCode['350803001'], {
+      state: 'missing',
+      revision: null,
+      template: null,
+      name: '凤城街道',
+      districtCode: DISTRICT
+    })
     const pages: string[] = []
     let cursor: string | null = null
     do {
@@ -200,9 +275,14 @@ t.test('deadlines and coverage', async (t) => {
       pages.push(...page.items.map((i) => i.code))
       cursor = page.nextCursor
     } while (cursor)
-    t.same(pages, all.items.map((i: { code: string }) => i.code))
+    t.same(
+      pages,
+      all.items.map((i: { code: string }) => i.code)
+    )
     const states = async (state: string, headers: Record<string, string> = {}) =>
-      (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?state=${state}&limit=100`, headers })).json().items.map((i: { code: string }) => i.code)
+      (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?state=${state}&limit=100`, headers }))
+        .json()
+        .items.map((i: { code: string }) => i.code)
     t.same(await states('late'), ['350803102'])
     t.same(await states('onTime'), ['350803101'])
     t.same(await states('draft'), [], 'the public is not told of drafts')
@@ -211,29 +291,53 @@ t.test('deadlines and coverage', async (t) => {
     t.same(await states('draft', district), ['350803103'], 'the district sees its drafts')
     t.equal((await states('missing', district)).length, 21)
     const own = (await app.inject({ url: `/v1/coverage/${DISTRICT}/2021?limit=100`, headers: district })).json()
-    t.match(own.items.find((i: { code: string }) => i.code === '350803103'), { state: 'draft', revision: 1, template: 'gb2021' })
+    t.match(
+      own.items.find((i: { code: string }) => i.code === '350803103'),
+      { state: 'draft', revision: 1, template: 'gb2021' }
+    )
     const neighbour = tokenFor(app, 'district', '350802').headers
     t.same(await states('draft', neighbour), [], 'another district does not')
-    t.same(await states('draft', tokenFor(app, 'unit', '350803103').headers), ['350803103'], 'nor does any unit but its own')
+    t.same(
+      await states('draft', tokenFor(app, 'unit', '350803103').headers),
+      ['350803103'],
+      'nor does any unit but its own'
+    )
     t.same(await states('draft', tokenFor(app, 'unit', '350803101').headers), [])
     t.same(await states('draft', asAdmin(app)), ['350803103'])
     const city = (await app.inject({ url: '/v1/coverage/3508/2021?state=submitted' })).json()
-    t.same(city.items.map((i: { code: string }) => i.code), ['350802001', '350803101', '350803102'])
+    t.same(
+      city.items.map((i: { code: string }) => i.code),
+      ['350802001', '350803101', '350803102']
+    )
   })
 
   t.test('a district deadline re-judges its reports, and only its own', async (t) => {
     const district = { authorization: asAdmin(app).authorization }
-    const set = await app.inject({ method: 'PUT', url: `/v1/deadlines/${DISTRICT}/2021`, headers: district, payload: { date: '2022-02-15' } })
+    const set = await app.inject({
+      method: 'PUT',
+      url: `/v1/deadlines/${DISTRICT}/2021`,
+      headers: district,
+      payload: { date: '2022-02-15' }
+    })
     t.equal(set.statusCode, 200)
     t.match(set.json(), { code: DISTRICT, year: 2021, date: '2022-02-15', source: 'district', changed: 1 })
     t.same((await app.inject({ url: `/v1/coverage/${DISTRICT}/2021` })).json().counts.late, 0)
     t.same((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021` })).json().coverage.onTime, 2)
-    t.match((await app.inject({ url: `/v1/deadlines/${DISTRICT}/2021` })).json(), { date: '2022-02-15', source: 'district' })
+    t.match((await app.inject({ url: `/v1/deadlines/${DISTRICT}/2021` })).json(), {
+      date: '2022-02-15',
+      source: 'district'
+    })
     t.match((await app.inject({ url: '/v1/deadlines/350802/2021' })).json(), { date: '2022-01-31', source: 'default' })
     const items = (await app.inject({ url: `/v1/coverage/3508/2021?state=submitted` })).json().items
-    t.same(items.map((i: { deadline: string }) => i.deadline), ['2022-01-31', '2022-02-15', '2022-02-15'])
+    t.same(
+      items.map((i: { deadline: string }) => i.deadline),
+      ['2022-01-31', '2022-02-15', '2022-02-15']
+    )
     const audit = (await app.inject({ url: '/v1/audit?action=deadline.set', headers: asAdmin(app) })).json()
-    t.match(audit.items[0], { target: `${DISTRICT}/2021`, detail: { date: '2022-02-15', previous: '2022-01-31', changed: 1 } })
+    t.match(audit.items[0], {
+      target: `${DISTRICT}/2021`,
+      detail: { date: '2022-02-15', previous: '2022-01-31', changed: 1 }
+    })
     t.same(
       (await app.inject({ url: '/v1/aggregates/cn/2021' })).json().coverage,
       { expected: 41352, submitted: 3, accepted: 0, onTime: 2, late: 1, missing: 41349 },
@@ -241,8 +345,17 @@ t.test('deadlines and coverage', async (t) => {
     )
     const rebuilt = (await app.inject({ url: `/v1/aggregates/cn/2021?groupBy=child` })).json()
     app.repos.rollups.rebuild()
-    t.same((await app.inject({ url: `/v1/aggregates/cn/2021?groupBy=child` })).json(), rebuilt, 'rollups agree with a rebuild')
-    const back = await app.inject({ method: 'PUT', url: `/v1/deadlines/${DISTRICT}/2021`, headers: district, payload: { date: '2022-01-31' } })
+    t.same(
+      (await app.inject({ url: `/v1/aggregates/cn/2021?groupBy=child` })).json(),
+      rebuilt,
+      'rollups agree with a rebuild'
+    )
+    const back = await app.inject({
+      method: 'PUT',
+      url: `/v1/deadlines/${DISTRICT}/2021`,
+      headers: district,
+      payload: { date: '2022-01-31' }
+    })
     t.equal(back.json().changed, 1)
   })
 
@@ -259,9 +372,17 @@ t.test('deadlines and coverage', async (t) => {
     for (const [url, payload, status, pointer] of cases) {
       const response = await app.inject({ method: 'PUT', url, headers: admin, payload })
       t.equal(response.statusCode, status, `${url} ${JSON.stringify(payload)}`)
-      if (pointer) t.ok(response.json().errors.some((e: { pointer: string }) => e.pointer === pointer), pointer)
+      if (pointer)
+        t.ok(
+          response.json().errors.some((e: { pointer: string }) => e.pointer === pointer),
+          pointer
+        )
     }
-    const unit = await app.inject({ method: 'PUT', url: `/v1/deadlines/${DISTRICT}/2021`, payload: { date: '2022-02-15' } })
+    const unit = await app.inject({
+      method: 'PUT',
+      url: `/v1/deadlines/${DISTRICT}/2021`,
+      payload: { date: '2022-02-15' }
+    })
     t.equal(unit.statusCode, 401)
   })
 })
@@ -269,14 +390,20 @@ t.test('deadlines and coverage', async (t) => {
 t.test('series and bad aggregate requests', async (t) => {
   const { app } = await build(t)
   await put(app, fengshi())
-  await put(app, sampleReport({ unit: '350803109', year: 2021, template: 'gb2021', random: seededRandom(9), previous: fengshi() }))
+  await put(
+    app,
+    sampleReport({ unit: '350803109', year: 2021, template: 'gb2021', random: seededRandom(9), previous: fengshi() })
+  )
   const series = (await app.inject({ url: `/v1/aggregates/${DISTRICT}?from=2019&to=2022` })).json()
-  t.same(series.items.map((i: { year: number; coverage: { submitted: number } }) => [i.year, i.coverage.submitted]), [
-    [2019, 0],
-    [2020, 1],
-    [2021, 1],
-    [2022, 0]
-  ])
+  t.same(
+    series.items.map((i: { year: number; coverage: { submitted: number } }) => [i.year, i.coverage.submitted]),
+    [
+      [2019, 0],
+      [2020, 1],
+      [2021, 1],
+      [2022, 0]
+    ]
+  )
   t.same(series.items[1].templates, { gb2019: 1, gb2021: 0 })
 
   const bad: Array<[string, number, string | null]> = [
@@ -296,7 +423,11 @@ t.test('series and bad aggregate requests', async (t) => {
   for (const [url, status, pointer] of bad) {
     const response = await app.inject({ url })
     t.equal(response.statusCode, status, url)
-    if (pointer) t.ok(response.json().errors?.some((e: { pointer: string }) => e.pointer === pointer), `${url} names ${pointer}`)
+    if (pointer)
+      t.ok(
+        response.json().errors?.some((e: { pointer: string }) => e.pointer === pointer),
+        `${url} names ${pointer}`
+      )
   }
 })
 
@@ -314,7 +445,11 @@ t.test('exports read back to the stored cells', async (t) => {
     t.equal(response.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'starts with a BOM')
     t.match(response.body, /\r\n/)
     const rows = parse(response.body, { bom: true, columns: true }) as Record<string, string>[]
-    t.equal(rows.length, stored.reduce((n, r) => n + TEMPLATES[r.template].cells.length, 0), 'drafts are not exported')
+    t.equal(
+      rows.length,
+      stored.reduce((n, r) => n + TEMPLATES[r.template].cells.length, 0),
+      'drafts are not exported'
+    )
     for (const report of stored) {
       for (const { cell, value } of cellValues(report)) {
         const row = rows.find((r) => r.unit === report.unit && r.cell === cell.code)
@@ -326,16 +461,28 @@ t.test('exports read back to the stored cells', async (t) => {
       }
     }
     const one = rows.find((r) => r.unit === '350803001' && r.cell === 'requests.received.total')!
-    t.match(one, { unitName: '凤城街道', districtCode: DISTRICT, districtName: '永定区', year: '2021', template: 'gb2021', status: 'submitted', revision: '1' })
+    t.match(one, {
+      unitName: '凤城街道',
+      districtCode: DISTRICT,
+      districtName: '永定区',
+      year: '2021',
+      template: 'gb2021',
+      status: 'submitted',
+      revision: '1'
+    })
     t.equal(one.label, '一、本年新收政府信息公开申请数量 · 总计')
   })
 
   t.test('reports.csv: one row per report, one column per cell, Chinese headers on request', async (t) => {
     const response = await app.inject({ url: '/v1/exports/reports.csv?under=350803&year=2021' })
     const rows = parse(response.body, { bom: true, columns: true }) as Record<string, string>[]
-    t.same(rows.map((r) => r.unit), stored.map((r) => r.unit))
+    t.same(
+      rows.map((r) => r.unit),
+      stored.map((r) => r.unit)
+    )
     for (const [i, report] of stored.entries()) {
-      for (const { cell, value } of cellValues(report)) t.equal(Number(rows[i]![cell.code]), value, `${report.unit} ${cell.code}`)
+      for (const { cell, value } of cellValues(report))
+        t.equal(Number(rows[i]![cell.code]), value, `${report.unit} ${cell.code}`)
     }
     const gb2019 = rows.find((r) => r.template === 'gb2019')!
     t.equal(gb2019['proactive.fees.amount'], '', 'cells of the other template are empty')
@@ -349,12 +496,19 @@ t.test('exports read back to the stored cells', async (t) => {
   t.test('reports.ndjson: one canonical report per line', async (t) => {
     const response = await app.inject({ url: '/v1/exports/reports.ndjson?status=submitted' })
     t.match(response.headers['content-type'], /application\/x-ndjson/)
-    const lines = response.body.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = response.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     t.equal(lines.length, stored.length + 1, 'both years')
     t.same(lines[0].meta, fengshi().meta, '2020 first')
     t.same(lines[0].requests, fengshi().requests)
     t.equal(lines[1].revision, 1)
-    t.equal((await app.inject({ url: '/v1/exports/reports.ndjson?status=draft' })).statusCode, 400, 'drafts are never exported')
+    t.equal(
+      (await app.inject({ url: '/v1/exports/reports.ndjson?status=draft' })).statusCode,
+      400,
+      'drafts are never exported'
+    )
   })
 
   t.test('an empty export is a header only', async (t) => {
@@ -376,12 +530,20 @@ t.test('the compiled report: the national form of the year, filled with the dist
     t.match(response.headers['content-type'], /text\/html/)
     const html = response.body
     t.match(html, /永定区2021年政府信息公开工作年度报告统计表（汇总）/)
-    t.match(html, /<th rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）<\/th>/)
+    t.match(
+      html,
+      /<th rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）<\/th>/
+    )
     t.match(html, /按2019年格式报送的2个单位/)
     t.match(html, /按2021年格式报送的8个单位/)
     t.match(html, /@page \{ size: A4/)
-    const row = (label: string) => [...html.matchAll(new RegExp(`<td[^>]*>${label}</td>((?:<td>[^<]*</td>){7})`, 'g'))][0]?.[1]?.match(/<td>([^<]*)<\/td>/g)?.map((c) => c.replace(/<\/?td>/g, ''))
-    const received = ['naturalPerson', 'commercial', 'research', 'nonprofit', 'legalService', 'otherOrg', 'total'].map((c) => String(expected.get(`requests.received.${c}`)))
+    const row = (label: string) =>
+      [...html.matchAll(new RegExp(`<td[^>]*>${label}</td>((?:<td>[^<]*</td>){7})`, 'g'))][0]?.[1]
+        ?.match(/<td>([^<]*)<\/td>/g)
+        ?.map((c) => c.replace(/<\/?td>/g, ''))
+    const received = ['naturalPerson', 'commercial', 'research', 'nonprofit', 'legalService', 'otherOrg', 'total'].map(
+      (c) => String(expected.get(`requests.received.${c}`))
+    )
     t.same(row('一、本年新收政府信息公开申请数量'), received)
     t.same(row('4.按2019年格式报送、未细分'), Object.values(aggregate.requests.outcomes.other.unclassified).map(String))
     t.match(html, new RegExp(`应报送的24个乡镇（街道）中已报送的10个`))
@@ -390,12 +552,27 @@ t.test('the compiled report: the national form of the year, filled with the dist
 
   t.test('Markdown and CSV carry the same figures', async (t) => {
     const md = (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/report.md` })).body
-    t.match(md, new RegExp(`\\| 一、本年新收政府信息公开申请数量 \\| ${expected.get('requests.received.naturalPerson')} \\|`))
+    t.match(
+      md,
+      new RegExp(`\\| 一、本年新收政府信息公开申请数量 \\| ${expected.get('requests.received.naturalPerson')} \\|`)
+    )
     t.match(md, /\| 行政复议 \|/)
-    const csv = parse((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/report.csv` })).body, { bom: true, columns: true }) as Record<string, string>[]
-    t.equal(csv.find((r) => r.code === 'requests.outcomes.total.total')?.value, String(expected.get('requests.outcomes.total.total')))
-    t.equal(csv.find((r) => r.code === 'appeals.reconsideration.total')?.value, String(expected.get('appeals.reconsideration.total')))
-    t.ok(csv.some((r) => r.table === '二' && r.template === 'gb2019') && csv.some((r) => r.table === '二' && r.template === 'gb2021'))
+    const csv = parse((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/report.csv` })).body, {
+      bom: true,
+      columns: true
+    }) as Record<string, string>[]
+    t.equal(
+      csv.find((r) => r.code === 'requests.outcomes.total.total')?.value,
+      String(expected.get('requests.outcomes.total.total'))
+    )
+    t.equal(
+      csv.find((r) => r.code === 'appeals.reconsideration.total')?.value,
+      String(expected.get('appeals.reconsideration.total'))
+    )
+    t.ok(
+      csv.some((r) => r.table === '二' && r.template === 'gb2019') &&
+        csv.some((r) => r.table === '二' && r.template === 'gb2021')
+    )
   })
 
   t.test('a 2020 report is laid out on the 2019 form, （六） summing every kind', async (t) => {
@@ -411,7 +588,16 @@ t.test('an export walks its pages as ranges of the (year, unit) index, a year fi
   const { app } = await build(t)
   const units = ['350803101', '350803102', '350803103', '350802001', '350802002']
   for (const year of [2020, 2021]) {
-    for (const unit of units) await put(app, sampleReport({ unit, year, template: year === 2020 ? 'gb2019' : 'gb2021', random: seededRandom(year + Number(unit.slice(-3))) }))
+    for (const unit of units)
+      await put(
+        app,
+        sampleReport({
+          unit,
+          year,
+          template: year === 2020 ? 'gb2019' : 'gb2021',
+          random: seededRandom(year + Number(unit.slice(-3)))
+        })
+      )
   }
   const walk = (filter: { year?: number; under?: string }, withBody: boolean) => {
     const seen: string[] = []
@@ -428,9 +614,21 @@ t.test('an export walks its pages as ranges of the (year, unit) index, a year fi
     }
   }
   const sorted = [...units].sort()
-  t.same(walk({ year: 2021 }, false), sorted.map((u) => `2021/${u}`), 'one year, every unit once, in order')
-  t.same(walk({}, true), [...sorted.map((u) => `2020/${u}`), ...sorted.map((u) => `2021/${u}`)], 'every year: a row-value keyset')
-  t.same(walk({ year: 2020, under: '350803' }, true), ['2020/350803101', '2020/350803102', '2020/350803103'], 'a district')
+  t.same(
+    walk({ year: 2021 }, false),
+    sorted.map((u) => `2021/${u}`),
+    'one year, every unit once, in order'
+  )
+  t.same(
+    walk({}, true),
+    [...sorted.map((u) => `2020/${u}`), ...sorted.map((u) => `2021/${u}`)],
+    'every year: a row-value keyset'
+  )
+  t.same(
+    walk({ year: 2020, under: '350803' }, true),
+    ['2020/350803101', '2020/350803102', '2020/350803103'],
+    'a district'
+  )
 })
 
 t.test('no export page scans a table: every filter is a range of an index', async (t) => {
@@ -439,17 +637,29 @@ t.test('no export page scans a table: every filter is a range of an index', asyn
   const db = new Database(databasePath, { readonly: true })
   t.teardown(() => db.close())
   const statuses: ReportStatus[] = ['submitted', 'accepted']
-  const cases: Array<[string, { year?: number; under?: string }, { year: number; unit: string } | undefined, boolean]> = [
-    ['a year, first page', { year: 2021 }, undefined, false],
-    ['a year, a later page', { year: 2021 }, { year: 2021, unit: '350803101' }, false],
-    ['a province, a later page', { year: 2021, under: '35' }, { year: 2021, unit: '350803101' }, false],
-    ['every year, a later page', {}, { year: 2020, unit: '350803101' }, false],
-    ['NDJSON of a district, a later page', { year: 2021, under: '350803' }, { year: 2021, unit: '350803101' }, true]
-  ]
+  const cases: Array<[string, { year?: number; under?: string }, { year: number; unit: string } | undefined, boolean]> =
+    [
+      ['a year, first page', { year: 2021 }, undefined, false],
+      ['a year, a later page', { year: 2021 }, { year: 2021, unit: '350803101' }, false],
+      ['a province, a later page', { year: 2021, under: '35' }, { year: 2021, unit: '350803101' }, false],
+      ['every year, a later page', {}, { year: 2020, unit: '350803101' }, false],
+      ['NDJSON of a district, a later page', { year: 2021, under: '350803' }, { year: 2021, unit: '350803101' }, true]
+    ]
   for (const [name, filter, after, withBody] of cases) {
     const query = app.repos.reports.exportQuery({ ...filter, statuses }, after, 200, withBody).toSQL()
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.params as unknown[])) as Array<{ detail: string }>).map((r) => r.detail)
-    t.same(plan.filter((line) => line.startsWith('SCAN')), [], `${name}: ${plan.join(' | ')}`)
-    if (after) t.match(plan[0], /USING INDEX reports_year_unit_idx \(.*(unit_code>\?|\(year,unit_code\)>\(\?,\?\))/, `${name}: the cursor is an index range`)
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.params as unknown[])) as Array<{ detail: string }>
+    ).map((r) => r.detail)
+    t.same(
+      plan.filter((line) => line.startsWith('SCAN')),
+      [],
+      `${name}: ${plan.join(' | ')}`
+    )
+    if (after)
+      t.match(
+        plan[0],
+        /USING INDEX reports_year_unit_idx \(.*(unit_code>\?|\(year,unit_code\)>\(\?,\?\))/,
+        `${name}: the cursor is an index range`
+      )
   }
 })

@@ -16,133 +16,199 @@ import { prepareDatabase } from '../scripts/reliability/database.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 // The flags that work on these machines (no network beyond loopback, running as root).
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+]
 
-t.test('the dashboard and the compiled report in Chromium', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (.ci/run installs it)` }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ogi-browser-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const path = join(dir, 'ogi.sqlite')
-  prepareDatabase(path)
-  execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2020,2021', '--scale', 'district:3508'], { env: { ...process.env, DATABASE_PATH: path } })
-  const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 3946, '/readyz')
-  t.teardown(() => server.stop())
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
-  t.teardown(() => browser.close())
+t.test(
+  'the dashboard and the compiled report in Chromium',
+  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (.ci/run installs it)` },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ogi-browser-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const path = join(dir, 'ogi.sqlite')
+    prepareDatabase(path)
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2020,2021', '--scale', 'district:3508'],
+      { env: { ...process.env, DATABASE_PATH: path } }
+    )
+    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 3946, '/readyz')
+    t.teardown(() => server.stop())
+    const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+    t.teardown(() => browser.close())
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } })
-  const errors: string[] = []
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
-  page.on('pageerror', (error) => errors.push(String(error)))
-  await page.goto(`${server.url}/?code=350803&year=2021`)
-  await page.waitForSelector('body[data-loaded="350803/2021"]', { timeout: 20_000 })
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } })
+    const errors: string[] = []
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
+    page.on('pageerror', (error) => errors.push(String(error)))
+    await page.goto(`${server.url}/?code=350803&year=2021`)
+    await page.waitForSelector('body[data-loaded="350803/2021"]', { timeout: 20_000 })
 
-  const aggregate = (await (await fetch(`${server.url}/v1/aggregates/350803/2021`)).json()) as {
-    coverage: { expected: number; submitted: number }
-    requests: { received: { total: number } }
-    appeals: { reconsideration: { total: number } }
-  }
-  t.equal(await page.textContent('#coverage .card:first-child .n'), String(aggregate.coverage.expected), 'coverage cards from the API')
-  // Expressions run in the page (strings: this file is not compiled with the DOM's types).
-  const charts = await page.evaluate(`({
+    const aggregate = (await (await fetch(`${server.url}/v1/aggregates/350803/2021`)).json()) as {
+      coverage: { expected: number; submitted: number }
+      requests: { received: { total: number } }
+      appeals: { reconsideration: { total: number } }
+    }
+    t.equal(
+      await page.textContent('#coverage .card:first-child .n'),
+      String(aggregate.coverage.expected),
+      'coverage cards from the API'
+    )
+    // Expressions run in the page (strings: this file is not compiled with the DOM's types).
+    const charts = await page.evaluate(`({
     trend: window.ogiCharts.trend.getOption().series.length,
     bars: window.ogiCharts.largest.getOption().series[0].data.length,
     canvases: document.querySelectorAll('canvas').length
   })`)
-  t.same(charts, { trend: 4, bars: 10, canvases: 2 }, 'both charts drawn: four indicator lines, the ten largest townships')
-  t.ok((await page.locator('#findings tbody tr').count()) > 0)
+    t.same(
+      charts,
+      { trend: 4, bars: 10, canvases: 2 },
+      'both charts drawn: four indicator lines, the ten largest townships'
+    )
+    t.ok((await page.locator('#findings tbody tr').count()) > 0)
 
-  mkdirSync('.tap', { recursive: true })
-  await page.screenshot({ path: '.tap/dashboard.png', fullPage: true })
+    mkdirSync('.tap', { recursive: true })
+    await page.screenshot({ path: '.tap/dashboard.png', fullPage: true })
 
-  await page.click('#path a[data-code="3508"]')
-  await page.waitForSelector('body[data-loaded="3508/2021"]', { timeout: 20_000 })
-  const districts = await page.evaluate('window.ogiCharts.largest.getOption().series[0].data.length')
-  t.equal(districts, 7, 'picking 龙岩市 shows its seven districts')
-  t.same(errors, [], 'no console error')
+    await page.click('#path a[data-code="3508"]')
+    await page.waitForSelector('body[data-loaded="3508/2021"]', { timeout: 20_000 })
+    const districts = await page.evaluate('window.ogiCharts.largest.getOption().series[0].data.length')
+    t.equal(districts, 7, 'picking 龙岩市 shows its seven districts')
+    t.same(errors, [], 'no console error')
 
-  // The address bar is input: markup in ?code= or ?year= must never become an element.
-  const hostile = await browser.newPage()
-  hostile.on('pageerror', (error) => errors.push(String(error)))
-  const payloads = [
-    `?code=${encodeURIComponent('"><img src=x onerror="window.pwned=1">')}&year=2021`,
-    `?code=350803${encodeURIComponent('<script>window.pwned=1</script>')}&year=${encodeURIComponent('2021<img src=x onerror=window.pwned=1>')}`,
-    `?code=${encodeURIComponent('../../v1/tokens')}`
-  ]
-  for (const query of payloads) {
-    await hostile.goto(`${server.url}/${query}`)
-    await hostile.waitForSelector('body[data-loaded^="350803/"]', { timeout: 20_000 })
-    const injected = await hostile.evaluate(`({ pwned: window.pwned ?? null, images: document.querySelectorAll('img').length, scripts: document.querySelectorAll('script').length })`)
-    t.same(injected, { pwned: null, images: 0, scripts: 2 }, `nothing injected by ${query}; the default division is shown`)
+    // The address bar is input: markup in ?code= or ?year= must never become an element.
+    const hostile = await browser.newPage()
+    hostile.on('pageerror', (error) => errors.push(String(error)))
+    const payloads = [
+      `?code=${encodeURIComponent('"><img src=x onerror="window.pwned=1">')}&year=2021`,
+      `?code=350803${encodeURIComponent('<script>window.pwned=1</script>')}&year=${encodeURIComponent('2021<img src=x onerror=window.pwned=1>')}`,
+      `?code=${encodeURIComponent('../../v1/tokens')}`
+    ]
+    for (const query of payloads) {
+      await hostile.goto(`${server.url}/${query}`)
+      await hostile.waitForSelector('body[data-loaded^="350803/"]', { timeout: 20_000 })
+      const injected = await hostile.evaluate(
+        `({ pwned: window.pwned ?? null, images: document.querySelectorAll('img').length, scripts: document.querySelectorAll('script').length })`
+      )
+      t.same(
+        injected,
+        { pwned: null, images: 0, scripts: 2 },
+        `nothing injected by ${query}; the default division is shown`
+      )
+    }
+    t.same(errors, [], 'no script error on hostile addresses')
+
+    const report = await browser.newPage()
+    await report.goto(`${server.url}/v1/aggregates/350803/2021/report.html`)
+    const received = await report.evaluate(
+      `[...document.querySelectorAll('table.t3 tr')].find((tr) => tr.textContent.includes('一、本年新收政府信息公开申请数量')).lastElementChild.textContent`
+    )
+    t.equal(received, String(aggregate.requests.received.total), 'the compiled report’s 三 carries the district total')
+    const reconsideration = await report.evaluate(
+      `document.querySelector('table.t4 tr:last-child td:nth-child(5)').textContent`
+    )
+    t.equal(reconsideration, String(aggregate.appeals.reconsideration.total))
+    t.match(
+      await report.textContent('p.coverage'),
+      new RegExp(`应报送的${aggregate.coverage.expected}个乡镇（街道）中已报送的${aggregate.coverage.submitted}个`)
+    )
   }
-  t.same(errors, [], 'no script error on hostile addresses')
+)
 
-  const report = await browser.newPage()
-  await report.goto(`${server.url}/v1/aggregates/350803/2021/report.html`)
-  const received = await report.evaluate(
-    `[...document.querySelectorAll('table.t3 tr')].find((tr) => tr.textContent.includes('一、本年新收政府信息公开申请数量')).lastElementChild.textContent`
-  )
-  t.equal(received, String(aggregate.requests.received.total), 'the compiled report’s 三 carries the district total')
-  const reconsideration = await report.evaluate(`document.querySelector('table.t4 tr:last-child td:nth-child(5)').textContent`)
-  t.equal(reconsideration, String(aggregate.appeals.reconsideration.total))
-  t.match(await report.textContent('p.coverage'), new RegExp(`应报送的${aggregate.coverage.expected}个乡镇（街道）中已报送的${aggregate.coverage.submitted}个`))
-})
+t.test(
+  'the pages as an office reaches them: an intranet name over plain HTTP, and under a proxy prefix',
+  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (.ci/run installs it)` },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ogi-office-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const path = join(dir, 'ogi.sqlite')
+    prepareDatabase(path)
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2021'], {
+      env: { ...process.env, DATABASE_PATH: path }
+    })
+    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 3947, '/readyz')
+    t.teardown(() => server.stop())
+    // A reverse proxy that mounts the service under /ogi/ and strips the prefix, as offices' do.
+    const proxy = Fastify()
+    await proxy.register(httpProxy, { upstream: server.url, prefix: '/ogi', rewritePrefix: '' })
+    await proxy.listen({ host: '127.0.0.1', port: 0 })
+    t.teardown(() => proxy.close())
+    const proxyPort = (proxy.server.address() as AddressInfo).port
+    // Any name but localhost: the browser treats it as an ordinary, untrusted plain-HTTP origin.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...FLAGS, '--host-resolver-rules=MAP ogi-intranet.test 127.0.0.1']
+    })
+    t.teardown(() => browser.close())
 
-t.test('the pages as an office reaches them: an intranet name over plain HTTP, and under a proxy prefix', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (.ci/run installs it)` }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ogi-office-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const path = join(dir, 'ogi.sqlite')
-  prepareDatabase(path)
-  execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2021'], { env: { ...process.env, DATABASE_PATH: path } })
-  const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 3947, '/readyz')
-  t.teardown(() => server.stop())
-  // A reverse proxy that mounts the service under /ogi/ and strips the prefix, as offices' do.
-  const proxy = Fastify()
-  await proxy.register(httpProxy, { upstream: server.url, prefix: '/ogi', rewritePrefix: '' })
-  await proxy.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(() => proxy.close())
-  const proxyPort = (proxy.server.address() as AddressInfo).port
-  // Any name but localhost: the browser treats it as an ordinary, untrusted plain-HTTP origin.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, '--host-resolver-rules=MAP ogi-intranet.test 127.0.0.1'] })
-  t.teardown(() => browser.close())
+    const plain = await fetch(`${server.url}/`)
+    t.notMatch(
+      plain.headers.get('content-security-policy') ?? '',
+      /upgrade-insecure-requests/,
+      'no upgrade over plain HTTP'
+    )
+    t.equal(plain.headers.get('strict-transport-security'), null, 'no HSTS over plain HTTP')
+    t.match(
+      plain.headers.get('content-security-policy') ?? '',
+      /script-src 'self'/,
+      'the rest of the policy stays strict'
+    )
 
-  const plain = await fetch(`${server.url}/`)
-  t.notMatch(plain.headers.get('content-security-policy') ?? '', /upgrade-insecure-requests/, 'no upgrade over plain HTTP')
-  t.equal(plain.headers.get('strict-transport-security'), null, 'no HSTS over plain HTTP')
-  t.match(plain.headers.get('content-security-policy') ?? '', /script-src 'self'/, 'the rest of the policy stays strict')
-
-  for (const base of ['http://ogi-intranet.test:3947/', `http://ogi-intranet.test:${proxyPort}/ogi/`]) {
-    t.test(base, async (t) => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
-      const problems: string[] = []
-      page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`))
-      page.on('pageerror', (error) => problems.push(`page: ${String(error)}`))
-      page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`))
-      page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`))
-      await page.goto(`${base}?code=350803&year=2021`)
-      await page.waitForSelector('body[data-loaded="350803/2021"]', { timeout: 20_000 })
-      t.equal(await page.evaluate(`getComputedStyle(document.querySelector('header')).backgroundColor`), 'rgb(183, 28, 28)', 'the stylesheet applied')
-      const drawn = await page.evaluate(`[...document.querySelectorAll('canvas')].map((canvas) => {
+    for (const base of ['http://ogi-intranet.test:3947/', `http://ogi-intranet.test:${proxyPort}/ogi/`]) {
+      t.test(base, async (t) => {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
+        const problems: string[] = []
+        page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`))
+        page.on('pageerror', (error) => problems.push(`page: ${String(error)}`))
+        page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`))
+        page.on(
+          'response',
+          (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`)
+        )
+        await page.goto(`${base}?code=350803&year=2021`)
+        await page.waitForSelector('body[data-loaded="350803/2021"]', { timeout: 20_000 })
+        t.equal(
+          await page.evaluate(`getComputedStyle(document.querySelector('header')).backgroundColor`),
+          'rgb(183, 28, 28)',
+          'the stylesheet applied'
+        )
+        const drawn = await page.evaluate(`[...document.querySelectorAll('canvas')].map((canvas) => {
         const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
         let painted = 0
         for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++
         return painted
       })`)
-      t.equal((drawn as number[]).length, 2, 'both charts')
-      t.ok((drawn as number[]).every((n) => n > 1000), `every chart has pixels drawn (${String(drawn)})`)
-      const report = await page.getAttribute('#links a:first-child', 'href')
-      t.equal(report, 'v1/aggregates/350803/2021/report.html', 'links are relative')
-      await page.click('#links a:first-child')
-      await page.waitForSelector('table.t3')
-      t.ok(page.url().startsWith(base), `the compiled report opens under ${base}`)
+        t.equal((drawn as number[]).length, 2, 'both charts')
+        t.ok(
+          (drawn as number[]).every((n) => n > 1000),
+          `every chart has pixels drawn (${String(drawn)})`
+        )
+        const report = await page.getAttribute('#links a:first-child', 'href')
+        t.equal(report, 'v1/aggregates/350803/2021/report.html', 'links are relative')
+        await page.click('#links a:first-child')
+        await page.waitForSelector('table.t3')
+        t.ok(page.url().startsWith(base), `the compiled report opens under ${base}`)
 
-      const docs = await browser.newPage()
-      docs.on('console', (message) => message.type() === 'error' && problems.push(`docs console: ${message.text()}`))
-      docs.on('pageerror', (error) => problems.push(`docs: ${String(error)}`))
-      docs.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`))
-      await docs.goto(`${base}docs/`)
-      await docs.waitForSelector('.opblock', { timeout: 20_000 })
-      t.ok((await docs.locator('.opblock').count()) > 20, 'Swagger UI lists the operations')
-      t.same(problems, [], 'no console error and no failed request')
-    })
+        const docs = await browser.newPage()
+        docs.on('console', (message) => message.type() === 'error' && problems.push(`docs console: ${message.text()}`))
+        docs.on('pageerror', (error) => problems.push(`docs: ${String(error)}`))
+        docs.on(
+          'response',
+          (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`)
+        )
+        await docs.goto(`${base}docs/`)
+        await docs.waitForSelector('.opblock', { timeout: 20_000 })
+        t.ok((await docs.locator('.opblock').count()) > 20, 'Swagger UI lists the operations')
+        t.same(problems, [], 'no console error and no failed request')
+      })
+    }
   }
-})
+)

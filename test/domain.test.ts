@@ -3,7 +3,14 @@
 import t from 'tap'
 import { defaultDeadline, isOnTime } from '../src/domain/deadlines.js'
 import { isJump, modifiedZ, readNumber, signature, similarity } from '../src/domain/quality.js'
-import { canonicalJson, cellValues, contentHash, diffReports, type CellTree, type Report } from '../src/domain/report.js'
+import {
+  canonicalJson,
+  cellValues,
+  contentHash,
+  diffReports,
+  type CellTree,
+  type Report
+} from '../src/domain/report.js'
 import { evaluateRules, RULES, type Violation } from '../src/domain/rules.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ifMatchHolds, noneMatchHits, parseEntityTags } from '../src/domain/conditional.js'
@@ -154,7 +161,10 @@ t.test('rules', async (t) => {
       left: received + carriedOver,
       right: outcomes + forward
     })
-    t.equal(first?.message.zh, `自然人列：第一项加第二项之和（${received + carriedOver}）不等于第三项加第四项之和（${outcomes + forward}）`)
+    t.equal(
+      first?.message.zh,
+      `自然人列：第一项加第二项之和（${received + carriedOver}）不等于第三项加第四项之和（${outcomes + forward}）`
+    )
   })
 
   t.test('E-REQ-ROW-TOTAL: a row total that is not the sum of its applicant columns', async (t) => {
@@ -185,7 +195,10 @@ t.test('rules', async (t) => {
       violations.map((v) => v.cells[0]),
       ['/requests/outcomes/total/research', '/requests/outcomes/total/total']
     )
-    t.ok(violations[0]?.cells.includes('/requests/outcomes/other/overdueFee/research'), 'gb2021 sums the sub-rows of （六）')
+    t.ok(
+      violations[0]?.cells.includes('/requests/outcomes/other/overdueFee/research'),
+      'gb2021 sums the sub-rows of （六）'
+    )
     t.equal(violations[0]!.right! - violations[0]!.left!, 1)
   })
 
@@ -232,7 +245,10 @@ t.test('rules', async (t) => {
         cells: ['/proactive/penalties/previousCount', '/proactive/penalties/change'],
         left: -3,
         right: 0,
-        message: { zh: '行政处罚：上一年项目数量加本年增/减为负数（-3）', en: 'Administrative penalties: previous count + change is negative (-3)' }
+        message: {
+          zh: '行政处罚：上一年项目数量加本年增/减为负数（-3）',
+          en: 'Administrative penalties: previous count + change is negative (-3)'
+        }
       }
     ])
   })
@@ -252,7 +268,11 @@ t.test('rules', async (t) => {
     const violations = all(report, previous)
     t.same(rulesOf(violations), ['W-CARRY-CONTINUITY'])
     const differing = ['naturalPerson', 'total']
-    t.same(violations.map((v) => v.cells), differing.map((c) => [`/requests/carriedOver/${c}`]), 'one warning per differing column')
+    t.same(
+      violations.map((v) => v.cells),
+      differing.map((c) => [`/requests/carriedOver/${c}`]),
+      'one warning per differing column'
+    )
     const column = differing[0]!
     t.equal(violations[0]?.left, (report.requests as Record<string, CellTree>).carriedOver![column])
     t.equal(violations[0]?.right, (previous.requests as Record<string, CellTree>).carriedForward![column])
@@ -260,7 +280,9 @@ t.test('rules', async (t) => {
 
     t.test('and is silent when they agree', async (t) => {
       const agreeing = edit(previous, (p) => {
-        ;(p.requests as Record<string, CellTree>).carriedForward = structuredClone((report.requests as Record<string, CellTree>).carriedOver!)
+        ;(p.requests as Record<string, CellTree>).carriedForward = structuredClone(
+          (report.requests as Record<string, CellTree>).carriedOver!
+        )
       })
       t.same(all(report, agreeing), [])
     })
@@ -271,19 +293,26 @@ t.test('rules', async (t) => {
     // Last year: the same figures, carried forward as this year's carried over, 3 more in force.
     const previous = edit(report, (p) => {
       p.year = 2021
-      ;(p.requests as Record<string, CellTree>).carriedForward = structuredClone((report.requests as Record<string, CellTree>).carriedOver!)
+      ;(p.requests as Record<string, CellTree>).carriedForward = structuredClone(
+        (report.requests as Record<string, CellTree>).carriedOver!
+      )
       const docs = (p.proactive as Record<string, CellTree>).normativeDocuments!
       docs.inForce = (docs.inForce as number) + 3
     })
     const doc = (x: Report) => (x.proactive as Record<string, CellTree>).normativeDocuments!
-    const expected = (doc(previous).inForce as number) + (doc(report).issued as number) - (doc(report).repealed as number)
+    const expected =
+      (doc(previous).inForce as number) + (doc(report).issued as number) - (doc(report).repealed as number)
     const violations = all(report, previous)
     if (doc(report).inForce === expected) t.fail('seeded values happen to agree; pick other seeds')
     t.same(violations, [
       {
         rule: 'W-INFORCE-CONTINUITY',
         severity: 'warning',
-        cells: ['/proactive/normativeDocuments/inForce', '/proactive/normativeDocuments/issued', '/proactive/normativeDocuments/repealed'],
+        cells: [
+          '/proactive/normativeDocuments/inForce',
+          '/proactive/normativeDocuments/issued',
+          '/proactive/normativeDocuments/repealed'
+        ],
         left: doc(report).inForce,
         right: expected,
         message: {
@@ -292,7 +321,11 @@ t.test('rules', async (t) => {
         }
       }
     ])
-    t.same(all(report, { ...previous, template: 'gb2019' } as Report).filter((v) => v.rule === 'W-INFORCE-CONTINUITY'), [], 'not against a gb2019 year')
+    t.same(
+      all(report, { ...previous, template: 'gb2019' } as Report).filter((v) => v.rule === 'W-INFORCE-CONTINUITY'),
+      [],
+      'not against a gb2019 year'
+    )
   })
 
   t.test('W-TEMPLATE-YEAR: gb2019 for 2021 and gb2021 for 2020, not the reverse', async (t) => {
@@ -328,9 +361,10 @@ t.test('rules', async (t) => {
     const { valid, errors, warnings } = evaluateRules({ report })
     t.ok(valid)
     t.same(errors, [])
-    t.same(warnings.map((w) => [w.rule, w.cells, w.left]), [
-      ['W-INCOMPLETE', ['/proactive/fees/change', '/appeals/litigationDirect/pending'], 2]
-    ])
+    t.same(
+      warnings.map((w) => [w.rule, w.cells, w.left]),
+      [['W-INCOMPLETE', ['/proactive/fees/change', '/appeals/litigationDirect/pending'], 2]]
+    )
   })
 
   t.test('a null counted as 0 can still break an error rule', async (t) => {
@@ -358,7 +392,11 @@ t.test('submission decisions', async (t) => {
 
   t.same(decideSubmission(base), { kind: 'store', revision: 1 }, 'the first revision')
   t.same(decideSubmission({ ...base, current }), { kind: 'store', revision: 3 }, 'a new revision')
-  t.same(decideSubmission({ ...base, current: { ...current, contentHash: 'h1' } }), { kind: 'unchanged' }, 'identical content')
+  t.same(
+    decideSubmission({ ...base, current: { ...current, contentHash: 'h1' } }),
+    { kind: 'unchanged' },
+    'identical content'
+  )
   t.same(
     decideSubmission({ ...base, current: { ...current, status: 'returned', contentHash: 'h1' } }),
     { kind: 'store', revision: 3 },
@@ -366,19 +404,31 @@ t.test('submission decisions', async (t) => {
   )
   const invalid = { valid: false, errors: [{} as Violation], warnings: [] }
   t.same(decideSubmission({ ...base, evaluation: invalid }), { kind: 'invalid' }, 'submitted with errors')
-  t.same(decideSubmission({ ...base, evaluation: invalid, status: 'draft' }), { kind: 'store', revision: 1 }, 'a draft with errors')
+  t.same(
+    decideSubmission({ ...base, evaluation: invalid, status: 'draft' }),
+    { kind: 'store', revision: 1 },
+    'a draft with errors'
+  )
   t.same(decideSubmission({ ...base, current, ifMatch: '"350803109-2020-r2"' }), { kind: 'store', revision: 3 })
   t.same(decideSubmission({ ...base, current, ifMatch: '"350803109-2020-r1"' }), {
     kind: 'precondition-failed',
     expected: '"350803109-2020-r1"',
     actual: '"350803109-2020-r2"'
   })
-  t.equal(decideSubmission({ ...base, ifMatch: '*' }).kind, 'precondition-failed', 'If-Match: * needs a current revision')
+  t.equal(
+    decideSubmission({ ...base, ifMatch: '*' }).kind,
+    'precondition-failed',
+    'If-Match: * needs a current revision'
+  )
   const accepted = { ...current, status: 'accepted' as const }
   t.equal(decideSubmission({ ...base, current: accepted }).kind, 'locked')
   t.equal(decideSubmission({ ...base, current: accepted, amendmentReason: 'typo', status: 'draft' }).kind, 'locked')
   t.same(decideSubmission({ ...base, current: accepted, amendmentReason: 'typo' }), { kind: 'store', revision: 3 })
-  t.equal(decideSubmission({ ...base, current, ifMatch: 'W/"350803109-2020-r2"' }).kind, 'precondition-failed', 'a weak tag never matches If-Match')
+  t.equal(
+    decideSubmission({ ...base, current, ifMatch: 'W/"350803109-2020-r2"' }).kind,
+    'precondition-failed',
+    'a weak tag never matches If-Match'
+  )
 })
 
 t.test('entity tags and conditional requests (RFC 9110)', async (t) => {
@@ -391,7 +441,14 @@ t.test('entity tags and conditional requests (RFC 9110)', async (t) => {
   t.equal(parseEntityTags('a, b'), undefined, 'unquoted tags are not a list')
   t.equal(parseEntityTags('"a" "b"'), undefined)
   t.equal(parseEntityTags(''), undefined)
-  t.same(parseEntityTags('"a",,"b",'), [{ weak: false, opaque: '"a"' }, { weak: false, opaque: '"b"' }], 'empty elements are allowed')
+  t.same(
+    parseEntityTags('"a",,"b",'),
+    [
+      { weak: false, opaque: '"a"' },
+      { weak: false, opaque: '"b"' }
+    ],
+    'empty elements are allowed'
+  )
 
   t.ok(ifMatchHolds('"a", "b"', '"b"'))
   t.ok(ifMatchHolds('*', '"b"'))
@@ -422,7 +479,11 @@ t.test('entity tags and conditional requests (RFC 9110)', async (t) => {
   const accepted = { ...facts, status: 'accepted' as const, acceptedAt: new Date('2021-02-01T00:00:00Z') }
   t.not(reportTag(accepted), reportTag(facts), 'a review changes the tag, the revision staying')
   t.not(reportTag({ ...facts, timeliness: 'late' }), reportTag(facts), 'so does a re-judged deadline')
-  t.not(reportTag({ ...facts, contentHash: 'other' }), reportTag(facts), 'and other content under the same revision number')
+  t.not(
+    reportTag({ ...facts, contentHash: 'other' }),
+    reportTag(facts),
+    'and other content under the same revision number'
+  )
 })
 
 t.test('deadlines and time', async (t) => {
@@ -445,7 +506,10 @@ t.test('content and diffs', async (t) => {
   const switched = sample('gb2021', 3, 2020)
   const changes = diffReports(a, switched)
   t.ok(changes.some((c) => c.cell === 'template' && c.old === 'gb2019' && c.new === 'gb2021'))
-  t.ok(changes.some((c) => c.cell === 'proactive.regulations.newlyMade' && c.new === null), 'a cell of the old template only')
+  t.ok(
+    changes.some((c) => c.cell === 'proactive.regulations.newlyMade' && c.new === null),
+    'a cell of the old template only'
+  )
 })
 
 t.test('data quality rules', async (t) => {
@@ -454,12 +518,20 @@ t.test('data quality rules', async (t) => {
 
   t.test('W-NARRATIVE-COPY: prose copied with small edits, named; different prose is not', async (t) => {
     const report = fengshi()
-    const copy = overview.replace(/峰市镇/g, '坎市镇').replace('积极开展教育培训', '大力开展业务培训').replace('群众满意度较高', '群众满意')
+    const copy = overview
+      .replace(/峰市镇/g, '坎市镇')
+      .replace('积极开展教育培训', '大力开展业务培训')
+      .replace('群众满意度较高', '群众满意')
     const peers = {
       own: { overview: signature(overview), problems: null },
       narratives: [
         { unit: '350803101', year: 2020, part: 'overview' as const, signature: signature(copy)! },
-        { unit: '350803102', year: 2020, part: 'overview' as const, signature: signature(fengshi().narrative!.problems! + '另写一段完全不同的文字。'.repeat(5))! }
+        {
+          unit: '350803102',
+          year: 2020,
+          part: 'overview' as const,
+          signature: signature(fengshi().narrative!.problems! + '另写一段完全不同的文字。'.repeat(5))!
+        }
       ],
       cells: {}
     }
@@ -468,8 +540,15 @@ t.test('data quality rules', async (t) => {
     t.match(violations[0], { cells: ['/narrative/overview'], right: 0.9 })
     t.ok(violations[0]!.left! >= 0.9, `similarity ${violations[0]!.left}`)
     t.match(violations[0]!.message.zh, /350803101 ?2020年度报告/)
-    t.same(evaluateRules({ report, peers: { ...peers, narratives: [peers.narratives[1]!] } }).warnings, [], 'a different text is no copy')
-    const ownLastYear = { ...peers, narratives: [{ unit: '350803109', year: 2019, part: 'overview' as const, signature: signature(overview)! }] }
+    t.same(
+      evaluateRules({ report, peers: { ...peers, narratives: [peers.narratives[1]!] } }).warnings,
+      [],
+      'a different text is no copy'
+    )
+    const ownLastYear = {
+      ...peers,
+      narratives: [{ unit: '350803109', year: 2019, part: 'overview' as const, signature: signature(overview)! }]
+    }
     t.match(evaluateRules({ report, peers: ownLastYear }).warnings[0]!.message.zh, /本单位2019年度报告/)
     t.equal(signature('无'), null, 'too short to judge')
     t.equal(similarity(signature(overview)!, signature(overview)!), 1)
@@ -477,7 +556,8 @@ t.test('data quality rules', async (t) => {
 
   t.test('W-TEXT-TABLE: figures stated plainly, in several phrasings', async (t) => {
     const withText = (text: string) => edit(fengshi(), (r) => (r.narrative!.overview = text))
-    const said = (text: string) => evaluateRules({ report: withText(text) }).warnings.filter((w) => w.rule === 'W-TEXT-TABLE')
+    const said = (text: string) =>
+      evaluateRules({ report: withText(text) }).warnings.filter((w) => w.rule === 'W-TEXT-TABLE')
     t.same(said('本镇2020年共受理政府信息公开申请0件。'), [], 'agrees with the table')
     const three = said('本镇2020年共受理政府信息公开申请3件。')
     t.match(three, [{ left: 3, right: 0, cells: ['/narrative/overview', '/requests/received/total'] }])
@@ -485,7 +565,16 @@ t.test('data quality rules', async (t) => {
     t.match(said('全年共收到政府信息公开申请十二件'), [{ left: 12 }])
     t.match(said('本年度新收政府信息公开申请 5 件'), [{ left: 5 }])
     t.match(said('收到行政复议申请1件'), [{ left: 1, right: 0 }])
-    t.match(said('被提起行政诉讼2起'), [{ left: 2, cells: ['/narrative/overview', '/appeals/litigationDirect/total', '/appeals/litigationAfterReconsideration/total'] }])
+    t.match(said('被提起行政诉讼2起'), [
+      {
+        left: 2,
+        cells: [
+          '/narrative/overview',
+          '/appeals/litigationDirect/total',
+          '/appeals/litigationAfterReconsideration/total'
+        ]
+      }
+    ])
     t.same(said('其中3件申请已办结'), [], 'an ambiguous phrasing is left alone')
     t.same(said('主动公开政府信息13条'), [], 'no cell of the templates holds that figure')
     t.equal(readNumber('一百零五'), 105)
@@ -501,15 +590,23 @@ t.test('data quality rules', async (t) => {
     const before = sample('gb2021', 31, 2021)
     const after = edit(before, (r) => {
       r.year = 2022
-      ;(r.proactive.licensing as CellTree).decisions = ((before.proactive.licensing as CellTree).decisions as number) * 6 + 20
-      ;(r.requests as Record<string, CellTree>).carriedOver = structuredClone((before.requests as Record<string, CellTree>).carriedForward!)
+      ;(r.proactive.licensing as CellTree).decisions =
+        ((before.proactive.licensing as CellTree).decisions as number) * 6 + 20
+      ;(r.requests as Record<string, CellTree>).carriedOver = structuredClone(
+        (before.requests as Record<string, CellTree>).carriedForward!
+      )
       const req = r.requests as Record<string, CellTree>
       for (const c of Object.keys(req.received!)) {
-        req.received![c] = ((req.outcomes!.total as CellTree)[c] as number) + (req.carriedForward![c] as number) - (req.carriedOver![c] as number)
+        req.received![c] =
+          ((req.outcomes!.total as CellTree)[c] as number) +
+          (req.carriedForward![c] as number) -
+          (req.carriedOver![c] as number)
       }
     })
     const jumps = evaluateRules({ report: after, previous: before }).warnings.filter((w) => w.rule === 'W-YOY-JUMP')
-    t.match(jumps, [{ cells: ['/proactive/licensing/decisions'], right: (before.proactive.licensing as CellTree).decisions }])
+    t.match(jumps, [
+      { cells: ['/proactive/licensing/decisions'], right: (before.proactive.licensing as CellTree).decisions }
+    ])
   })
 
   t.test('W-PEER-OUTLIER: the modified z-score against the district’s other townships', async (t) => {
@@ -519,7 +616,10 @@ t.test('data quality rules', async (t) => {
     t.equal(modifiedZ(100, [1, 2, 3, 4]), null, 'fewer than five peers')
     t.equal(modifiedZ(100, [0, 0, 0, 0, 0, 1]), null, 'no spread among peers')
     const report = edit(fengshi(), (r) => ((r.proactive.licensing as CellTree).decisions = 500))
-    const context = { ...noPeers, cells: { 'proactive.licensing.decisions': peers, 'requests.received.total': [0, 0, 0, 0, 0] } }
+    const context = {
+      ...noPeers,
+      cells: { 'proactive.licensing.decisions': peers, 'requests.received.total': [0, 0, 0, 0, 0] }
+    }
     const flagged = evaluateRules({ report, peers: context }).warnings
     t.same(rulesOf(flagged), ['W-PEER-OUTLIER'])
     t.match(flagged[0], { cells: ['/proactive/licensing/decisions'], left: 500, right: 12 })

@@ -29,12 +29,28 @@ t.test('configuration', async (t) => {
     trustProxy: false
   })
   t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2, 'a hop count')
-  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,loopback' }).trustProxy, ['10.0.0.0/8', '192.168.1.5', 'loopback'])
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,loopback' }).trustProxy, [
+    '10.0.0.0/8',
+    '192.168.1.5',
+    'loopback'
+  ])
   t.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' }), /TRUST_PROXY/)
   t.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example' }), /TRUST_PROXY/)
   t.match(
-    loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: '/d/x.sqlite', LOG_LEVEL: 'warn', CORS_ORIGINS: 'https://a.example, https://b.example' }),
-    { host: '0.0.0.0', port: 8080, databasePath: '/d/x.sqlite', logLevel: 'warn', corsOrigins: ['https://a.example', 'https://b.example'] }
+    loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_PATH: '/d/x.sqlite',
+      LOG_LEVEL: 'warn',
+      CORS_ORIGINS: 'https://a.example, https://b.example'
+    }),
+    {
+      host: '0.0.0.0',
+      port: 8080,
+      databasePath: '/d/x.sqlite',
+      logLevel: 'warn',
+      corsOrigins: ['https://a.example', 'https://b.example']
+    }
   )
   t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
@@ -123,12 +139,19 @@ t.test('divisions', async (t) => {
       codes.push(...page.items.map((d: { code: string }) => d.code))
       cursor = page.nextCursor
     } while (cursor)
-    t.same(codes, all.items.map((d: { code: string }) => d.code), 'pages of 10 give the same list')
+    t.same(
+      codes,
+      all.items.map((d: { code: string }) => d.code),
+      'pages of 10 give the same list'
+    )
   })
 
   t.test('search by name, optionally by level', async (t) => {
     const found = (await app.inject({ url: `/v1/divisions?q=${encodeURIComponent('峰市')}&level=township` })).json()
-    t.same(found.items.map((d: { code: string }) => d.code), ['350803109'])
+    t.same(
+      found.items.map((d: { code: string }) => d.code),
+      ['350803109']
+    )
     const towns = (await app.inject({ url: `/v1/divisions?q=${encodeURIComponent('城关镇')}&limit=5` })).json()
     t.equal(towns.items.length, 5)
     t.ok(towns.total > 50, 'many townships are called 城关镇')
@@ -155,7 +178,10 @@ t.test('divisions', async (t) => {
       t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
       const body = response.json()
       t.equal(body.code, 'VALIDATION')
-      t.ok(body.errors.some((e: { pointer: string }) => e.pointer === `/${name}`), `${url} names ${name}`)
+      t.ok(
+        body.errors.some((e: { pointer: string }) => e.pointer === `/${name}`),
+        `${url} names ${name}`
+      )
     }
   })
 
@@ -225,7 +251,12 @@ t.test('problems', async (t) => {
     ]
     for (const [method, url] of routes) {
       for (const type of ['text/plain', 'text/html', 'application/x-www-form-urlencoded']) {
-        const response = await app.inject({ method, url, headers: { ...asAdmin(app), 'content-type': type }, payload: '{"action":"accept"}' })
+        const response = await app.inject({
+          method,
+          url,
+          headers: { ...asAdmin(app), 'content-type': type },
+          payload: '{"action":"accept"}'
+        })
         t.equal(response.statusCode, 415, `${method} ${url} as ${type}`)
         t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
         t.equal(response.json().code, 'UNSUPPORTED_MEDIA_TYPE')
@@ -234,7 +265,10 @@ t.test('problems', async (t) => {
   })
 
   t.test('refusals are logged without secrets', async (t) => {
-    await app.inject({ url: '/v1/divisions/abc', headers: { authorization: 'Bearer s3cr3t-token', cookie: 'sid=s3cr3t' } })
+    await app.inject({
+      url: '/v1/divisions/abc',
+      headers: { authorization: 'Bearer s3cr3t-token', cookie: 'sid=s3cr3t' }
+    })
     t.notMatch(logs(), /s3cr3t/)
   })
 })
@@ -253,10 +287,16 @@ t.test('OpenAPI', async (t) => {
 
   t.test('documents problem responses on every route', async (t) => {
     const doc = (await app.inject({ url: '/openapi.json' })).json()
-    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+    for (const [path, methods] of Object.entries(
+      doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>
+    )) {
       for (const [method, operation] of Object.entries(methods)) {
         for (const status of ['400', '404', '500']) {
-          t.match(operation.responses[status], { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }, `${method} ${path} ${status}`)
+          t.match(
+            operation.responses[status],
+            { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            `${method} ${path} ${status}`
+          )
         }
       }
     }
@@ -269,7 +309,9 @@ t.test('OpenAPI', async (t) => {
 
   t.test('passes an OpenAPI 3.1 validator', async (t) => {
     const validator = new Validator()
-    const result = await validator.validate(JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')))
+    const result = await validator.validate(
+      JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8'))
+    )
     t.same(result.errors, undefined)
     t.equal(result.valid, true)
   })
@@ -277,14 +319,23 @@ t.test('OpenAPI', async (t) => {
 
 t.test('the container: compiled code needs only runtime dependencies', async (t) => {
   t.test('every package src/ imports is a runtime dependency (the image omits dev ones)', async (t) => {
-    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> }
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      dependencies: Record<string, string>
+      devDependencies: Record<string, string>
+    }
     t.notOk('tsx' in manifest.dependencies, 'tsx is for development only')
-    const files = execFileSync('git', ['ls-files', 'src'], { encoding: 'utf8' }).split('\n').filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith('src/dashboard/'))
+    const files = execFileSync('git', ['ls-files', 'src'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith('src/dashboard/'))
     const missing = new Set<string>()
     for (const file of files) {
-      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^'.][^']*)'/gm)) {
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(
+        /^(?:import|export)[^'"]*from '([^'.][^']*)'/gm
+      )) {
         if (specifier!.startsWith('node:')) continue
-        const name = specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!
+        const name = specifier!.startsWith('@')
+          ? specifier!.split('/').slice(0, 2).join('/')
+          : specifier!.split('/')[0]!
         if (!(name in manifest.dependencies)) missing.add(`${file}: ${name}`)
       }
     }
@@ -296,13 +347,18 @@ t.test('the container: compiled code needs only runtime dependencies', async (t)
     const dir = mkdtempSync(join(tmpdir(), 'ogi-dist-'))
     t.teardown(() => rmSync(dir, { recursive: true, force: true }))
     // Outside the test's coverage: compiled code maps back onto src/ and would be merged with it.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(NODE_V8_COVERAGE|NODE_OPTIONS|_TAPJS|TAP)/.test(key)))
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(NODE_V8_COVERAGE|NODE_OPTIONS|_TAPJS|TAP)/.test(key))
+    )
     const env = { ...inherited, DATABASE_PATH: join(dir, 'ogi.sqlite') }
     const run = (...args: string[]) => execFileSync(process.execPath, args, { env, encoding: 'utf8' })
     const token = run('dist/cli/token.js', 'create', '--role', 'admin', '--label', 'ops').trim().split('\n').at(-1)
     t.match(token, /^t_[0-9a-f]{16}\.[\w-]{43}$/, 'the first admin token, alone on the last line')
     t.match(run('dist/cli/token.js', 'list'), /admin/)
-    t.match(run('dist/cli/import.js', '--commit', 'test/fixtures/fengshi-2020.txt'), /350803109\t2020\tgb2019.*stored r1/)
+    t.match(
+      run('dist/cli/import.js', '--commit', 'test/fixtures/fengshi-2020.txt'),
+      /350803109\t2020\tgb2019.*stored r1/
+    )
     t.match(run('dist/cli/backup.js', join(dir, 'copy.sqlite')), /integrity ok|ok/)
   })
 })

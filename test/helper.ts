@@ -88,8 +88,17 @@ export function clock(iso: string) {
 }
 
 /** A token of the given role and scope, issued straight through the service as the CLI does. */
-export function tokenFor(app: FastifyInstance, role: Role, scope?: string): { id: string; headers: { authorization: string } } {
-  const { row, token } = issueToken(app.repos, { role, scope }, { actor: null, requestId: 'test', clientAddress: '127.0.0.1' }, new Date())
+export function tokenFor(
+  app: FastifyInstance,
+  role: Role,
+  scope?: string
+): { id: string; headers: { authorization: string } } {
+  const { row, token } = issueToken(
+    app.repos,
+    { role, scope },
+    { actor: null, requestId: 'test', clientAddress: '127.0.0.1' },
+    new Date()
+  )
   return { id: row.id, headers: { authorization: `Bearer ${token}` } }
 }
 

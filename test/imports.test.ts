@@ -28,7 +28,11 @@ function kanshi2021(): Report {
     sourceUrl: null,
     contact: { address: '龙岩市永定区坎市镇人民政府', postcode: '364102', phone: '0597—5123456', fax: '0597—5123457' }
   }
-  report.narrative = { overview: '2021年，坎市镇……\n（一）主动公开情况\n全年主动公开政府信息20条。', problems: '一是……\n二是……', other: '无' }
+  report.narrative = {
+    overview: '2021年，坎市镇……\n（一）主动公开情况\n全年主动公开政府信息20条。',
+    problems: '一是……\n二是……',
+    other: '无'
+  }
   return report
 }
 
@@ -37,7 +41,13 @@ t.test('the real page of 峰市镇 (2020) imports to exactly its canonical JSON'
   const result = importReport(TEXT, 'text', app.repos.divisions)
   t.same({ ...result.report, status: 'submitted' }, fengshi(), 'every cell, the template, year, unit, meta and prose')
   t.equal(result.report.status, 'draft')
-  t.same(result.detected, { template: 'gb2019', year: 2020, yearSource: 'title', organ: '龙岩市永定区峰市镇人民政府', unit: '350803109' })
+  t.same(result.detected, {
+    template: 'gb2019',
+    year: 2020,
+    yearSource: 'title',
+    organ: '龙岩市永定区峰市镇人民政府',
+    unit: '350803109'
+  })
   t.same(result.parse, { cellsFound: 198, cellsExpected: 198, notFound: [], notes: [] })
 
   t.test('and so does the same report as an HTML page with merged header cells', async (t) => {
@@ -51,7 +61,10 @@ t.test('a gb2021 report, as HTML and as text', async (t) => {
   const { app } = await build(t)
   const report = kanshi2021()
   const html = reportPage(report)
-  for (const [kind, input] of [['html', html], ['text', pageText(html)]] as const) {
+  for (const [kind, input] of [
+    ['html', html],
+    ['text', pageText(html)]
+  ] as const) {
     const result = importReport(input, kind, app.repos.divisions)
     t.same({ ...result.report, status: 'submitted' }, report, kind)
     t.equal(result.detected.template, 'gb2021', `${kind}: detected from the headers`)
@@ -61,7 +74,11 @@ t.test('a gb2021 report, as HTML and as text', async (t) => {
 
 t.test('the template comes from the headers, never from the year', async (t) => {
   const { app } = await build(t)
-  const late = { ...fengshi(), year: 2021, meta: { ...fengshi().meta, title: '龙岩市永定区峰市镇2021年政府信息公开工作年度报告' } }
+  const late = {
+    ...fengshi(),
+    year: 2021,
+    meta: { ...fengshi().meta, title: '龙岩市永定区峰市镇2021年政府信息公开工作年度报告' }
+  }
   const result = importReport(reportPage(late), 'html', app.repos.divisions)
   t.equal(result.detected.template, 'gb2019')
   t.equal(result.detected.year, 2021)
@@ -72,9 +89,20 @@ t.test('the variants real pages print', async (t) => {
   const registry = app.repos.divisions
   t.test('labels: full-width brackets, spaces, Traditional characters, cut short, old names', async (t) => {
     t.ok(labelMatches(normalizeLabel('（三）不予公开'), normalizeLabel('(三)不予公开')))
-    t.ok(labelMatches(normalizeLabel('一、本年新收政府信息公開申請數量'), normalizeLabel('一、本年新收政府信息公开申请数量')))
+    t.ok(
+      labelMatches(
+        normalizeLabel('一、本年新收政府信息公開申請數量'),
+        normalizeLabel('一、本年新收政府信息公开申请数量')
+      )
+    )
     t.ok(labelMatches(normalizeLabel('本年新\n制作数量'), normalizeLabel('本年新制作数量')))
-    t.ok(labelMatches(normalizeLabel('（二）部分公开'), normalizeLabel('（二）部分公开（区分处理的，只计这一情形，不计其他情形）')), 'cut short')
+    t.ok(
+      labelMatches(
+        normalizeLabel('（二）部分公开'),
+        normalizeLabel('（二）部分公开（区分处理的，只计这一情形，不计其他情形）')
+      ),
+      'cut short'
+    )
     t.notOk(labelMatches(normalizeLabel('总计'), normalizeLabel('（七）总计')), 'a column header is not the total row')
     t.notOk(labelMatches(normalizeLabel('其他'), normalizeLabel('3.其他')))
   })
@@ -84,7 +112,8 @@ t.test('the variants real pages print', async (t) => {
     t.same(readValue('0.092'), { kind: 'number', value: 0.092 })
     t.same(readValue('251000元'), { kind: 'number', value: 251000, unit: 'yuan' })
     t.same(readValue('1,234'), { kind: 'number', value: 1234 })
-    for (const blank of ['', '/', '／', '—', '-', '无']) t.same(readValue(blank), { kind: 'blank' }, JSON.stringify(blank))
+    for (const blank of ['', '/', '／', '—', '-', '无'])
+      t.same(readValue(blank), { kind: 'blank' }, JSON.stringify(blank))
     t.same(readValue('见附件'), { kind: 'text' })
   })
   t.test('a page with them all', async (t) => {
@@ -97,7 +126,11 @@ t.test('the variants real pages print', async (t) => {
     t.equal(result.parse.cellsFound, 198)
     t.equal((result.report.proactive.procurement as Record<string, unknown>).amountUnit, 'yuan')
     t.equal((result.report.proactive.licensing as Record<string, unknown>).change, 8)
-    t.equal((result.report.proactive.penalties as Record<string, unknown>).previousCount, null, 'a / is a blank, read as null')
+    t.equal(
+      (result.report.proactive.penalties as Record<string, unknown>).previousCount,
+      null,
+      'a / is a blank, read as null'
+    )
   })
   t.test('gb2021 fees in 元 are converted to 万元; 规范性文件 stands for 行政规范性文件', async (t) => {
     const report = kanshi2021()
@@ -114,7 +147,11 @@ t.test('the variants real pages print', async (t) => {
     t.equal((result.report.requests.outcomes as Record<string, Record<string, unknown>>).granted!.naturalPerson, null)
     t.ok(result.parse.notFound.includes('requests.outcomes.granted.naturalPerson'))
     t.match(result.parse.notes.join('\n'), /予以公开/)
-    t.equal((result.report.requests.outcomes as Record<string, Record<string, unknown>>).partiallyGranted!.naturalPerson, 0, 'the next row is still read')
+    t.equal(
+      (result.report.requests.outcomes as Record<string, Record<string, unknown>>).partiallyGranted!.naturalPerson,
+      0,
+      'the next row is still read'
+    )
   })
   t.test('a fractional count is not taken', async (t) => {
     const page = HTML.replace(/(<td>其他对外管理服务事项<\/td><td>0<\/td><td>\+189<\/td><td>)334/, '$133.4')
@@ -144,9 +181,13 @@ t.test('garbage is refused, never a crash or a hang', async (t) => {
   for (const input of ['', 'hello', '\u0000\u0001\u0002'.repeat(1000), '<html><body><p>no tables</p></body></html>']) {
     t.throws(() => importReport(input, 'text', app.repos.divisions), { name: 'UnreadableReport' })
   }
-  const post = (payload: string | Buffer, type: string) => app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': type }, payload })
+  const post = (payload: string | Buffer, type: string) =>
+    app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': type }, payload })
   t.equal((await post('', 'text/plain')).statusCode, 422)
-  t.equal((await post(Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 256)), 'text/plain')).statusCode, 422)
+  t.equal(
+    (await post(Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 256)), 'text/plain')).statusCode,
+    422
+  )
   const noise = 'x|y|\n噪'.repeat(1024 * 1024)
   const big = await post(noise, 'text/plain')
   t.equal(big.statusCode, 413)
@@ -173,31 +214,67 @@ t.test('the unit: found through district and city, ambiguity reported, ?unit= ov
 
 t.test('POST /v1/imports', async (t) => {
   const { app } = await build(t)
-  const response = await app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'text/plain; charset=utf-8' }, payload: TEXT })
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/imports',
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    payload: TEXT
+  })
   t.equal(response.statusCode, 200)
   const body = response.json()
-  t.same(body.detected, { template: 'gb2019', year: 2020, yearSource: 'title', organ: '龙岩市永定区峰市镇人民政府', unit: '350803109' })
+  t.same(body.detected, {
+    template: 'gb2019',
+    year: 2020,
+    yearSource: 'title',
+    organ: '龙岩市永定区峰市镇人民政府',
+    unit: '350803109'
+  })
   t.same(body.parse, { cellsFound: 198, cellsExpected: 198, notFound: [], notes: [] })
   t.same(body.validation, { valid: true, errors: [], warnings: [], skipped: [] })
   t.same({ ...body.report, status: 'submitted' }, fengshi())
   t.equal(body.stored, undefined)
 
-  const html = await app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'text/html' }, payload: HTML })
+  const html = await app.inject({
+    method: 'POST',
+    url: '/v1/imports',
+    headers: { 'content-type': 'text/html' },
+    payload: HTML
+  })
   t.equal(html.json().parse.cellsFound, 198)
 
   t.test('commit=true stores a draft, for a token that covers the unit', async (t) => {
     const url = '/v1/imports?commit=true&unit=350803109'
-    const anonymous = await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: TEXT })
+    const anonymous = await app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'text/plain' },
+      payload: TEXT
+    })
     t.equal(anonymous.statusCode, 401)
-    const other = await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain', ...tokenFor(app, 'unit', '350803101').headers }, payload: TEXT })
+    const other = await app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'text/plain', ...tokenFor(app, 'unit', '350803101').headers },
+      payload: TEXT
+    })
     t.equal(other.statusCode, 403)
-    const stored = await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain', ...tokenFor(app, 'unit', '350803109').headers }, payload: TEXT })
+    const stored = await app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'text/plain', ...tokenFor(app, 'unit', '350803109').headers },
+      payload: TEXT
+    })
     t.equal(stored.statusCode, 200)
     t.match(stored.json().stored, { unit: '350803109', year: 2020, status: 'draft', revision: 1, unchanged: false })
     const draft = (await app.inject({ url: '/v1/reports/350803109/2020', headers: asAdmin(app) })).json()
     t.equal(draft.status, 'draft')
     t.same(draft.requests, fengshi().requests)
-    const noUnit = await app.inject({ method: 'POST', url: '/v1/imports?commit=true', headers: { 'content-type': 'text/plain', ...asAdmin(app) }, payload: TEXT })
+    const noUnit = await app.inject({
+      method: 'POST',
+      url: '/v1/imports?commit=true',
+      headers: { 'content-type': 'text/plain', ...asAdmin(app) },
+      payload: TEXT
+    })
     t.equal(noUnit.statusCode, 400)
     t.equal(noUnit.json().errors[0].pointer, '/unit')
   })
@@ -205,18 +282,32 @@ t.test('POST /v1/imports', async (t) => {
 
 t.test('npm run import prints one line per file', async (t) => {
   const env = { ...process.env, DATABASE_PATH: freshDatabasePath() }
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', join(FIXTURES, 'fengshi-2020.txt'), 'test/fixtures/fengshi-2020.html'], { env, encoding: 'utf8' })
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/import.ts', join(FIXTURES, 'fengshi-2020.txt'), 'test/fixtures/fengshi-2020.html'],
+    { env, encoding: 'utf8' }
+  )
   const lines = out.trim().split('\n')
   t.equal(lines.length, 2)
   t.match(lines[0], /350803109\t2020\tgb2019\tcells 198\/198\terrors 0\twarnings 0$/)
-  const committed = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', '--commit', 'test/fixtures/fengshi-2020.html'], { env, encoding: 'utf8' })
+  const committed = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/import.ts', '--commit', 'test/fixtures/fengshi-2020.html'],
+    { env, encoding: 'utf8' }
+  )
   t.match(committed, /stored r1/)
 })
 
 t.test('a page with the headers of a template and a flood of cells is refused by the cell bound', async (t) => {
   const { app } = await build(t)
-  const flood = TEXT.replace('三、收到和处理政府信息公开申请情况', `${'|\n1 |\n'.repeat(100_000)}三、收到和处理政府信息公开申请情况`)
-  t.throws(() => importReport(flood, 'text', app.repos.divisions), { name: 'UnreadableReport', message: /more than 20000 table cells/ })
+  const flood = TEXT.replace(
+    '三、收到和处理政府信息公开申请情况',
+    `${'|\n1 |\n'.repeat(100_000)}三、收到和处理政府信息公开申请情况`
+  )
+  t.throws(() => importReport(flood, 'text', app.repos.divisions), {
+    name: 'UnreadableReport',
+    message: /more than 20000 table cells/
+  })
 })
 
 t.test('import bombs are refused by the bound each one meets, before the work it would cost', async (t) => {
@@ -246,7 +337,12 @@ t.test('import bombs are refused by the bound each one meets, before the work it
   t.equal(bombs.length, expected.length)
   for (const bomb of bombs) {
     const [, status, detail] = expected.find(([name]) => name.test(bomb.name))!
-    const response = await app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': bomb.contentType }, payload: bomb.body })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { 'content-type': bomb.contentType },
+      payload: bomb.body
+    })
     t.equal(response.statusCode, status, bomb.name)
     if (detail) t.match(response.json().detail, detail, `${bomb.name}: refused for the right reason`)
     if (status === 200) t.equal(response.json().parse.cellsFound, 198, `${bomb.name}: the report is still read whole`)
@@ -257,7 +353,11 @@ t.test('pages are read in a worker with a time budget; the service answers on', 
   const reader = createPageReader({ budgetMs: 1, maxQueue: 8, heapMb: 64 })
   t.teardown(() => reader.close())
   const slow = `${TEXT}\n${Array.from({ length: 19_000 }, (_, i) => `(${i})其他对外管理服务事项${i} |`).join('\n')}`
-  await t.rejects(reader.read(slow, 'text'), { name: 'PageNotRead', kind: 'unreadable', message: /within 1 ms/ }, 'a page over its budget is refused')
+  await t.rejects(
+    reader.read(slow, 'text'),
+    { name: 'PageNotRead', kind: 'unreadable', message: /within 1 ms/ },
+    'a page over its budget is refused'
+  )
   const generous = createPageReader({ budgetMs: 60_000, maxQueue: 8, heapMb: 64 })
   t.teardown(() => generous.close())
   t.equal((await generous.read(TEXT, 'text')).template, 'gb2019', 'a fresh worker reads the next page')
@@ -267,7 +367,12 @@ t.test('pages are read in a worker with a time budget; the service answers on', 
 t.test('anonymous imports have a budget per address; a token lifts it', async (t) => {
   const { app } = await build(t, { config: { importLimitPerMinute: 2 } })
   const post = (headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'text/plain', ...headers }, payload: TEXT })
+    app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { 'content-type': 'text/plain', ...headers },
+      payload: TEXT
+    })
   t.same([(await post()).statusCode, (await post()).statusCode], [200, 200])
   const third = await post()
   t.equal(third.statusCode, 429)
@@ -276,106 +381,125 @@ t.test('anonymous imports have a budget per address; a token lifts it', async (t
   t.equal((await post(tokenFor(app, 'unit', '350803109').headers)).statusCode, 200, 'with a token')
 })
 
-t.test('an imported page is checked against the template’s own rules even when its unit or year is unknown', async (t) => {
-  const { app } = await build(t, { config: { importLimitPerMinute: 1000 } })
-  // 三 does not add up: the 自然人 column's outcomes sum to more than its （七）总计.
-  const broken = (change: (r: Report) => void) =>
-    reportPage(
-      edit(fengshi(), (r) => {
-        ;((r.requests as CellTree).outcomes as Record<string, CellTree>).granted!.naturalPerson = 6
-        change(r)
+t.test(
+  'an imported page is checked against the template’s own rules even when its unit or year is unknown',
+  async (t) => {
+    const { app } = await build(t, { config: { importLimitPerMinute: 1000 } })
+    // 三 does not add up: the 自然人 column's outcomes sum to more than its （七）总计.
+    const broken = (change: (r: Report) => void) =>
+      reportPage(
+        edit(fengshi(), (r) => {
+          ;((r.requests as CellTree).outcomes as Record<string, CellTree>).granted!.naturalPerson = 6
+          change(r)
+        })
+      )
+    const post = async (html: string, query = '') => {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/v1/imports${query}`,
+        headers: { 'content-type': 'text/html' },
+        payload: html
       })
-    )
-  const post = async (html: string, query = '') => {
-    const response = await app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { 'content-type': 'text/html' }, payload: html })
-    t.equal(response.statusCode, 200)
-    return response.json()
-  }
-  const errorRules = (body: { validation: { errors: Array<{ rule: string }> } }) => [...new Set(body.validation.errors.map((e) => e.rule))]
-  const skippedRules = (body: { validation: { skipped: Array<{ rule: string; skipped: string }> } }) =>
-    Object.fromEntries(body.validation.skipped.map((s) => [s.rule, s.skipped]))
+      t.equal(response.statusCode, 200)
+      return response.json()
+    }
+    const errorRules = (body: { validation: { errors: Array<{ rule: string }> } }) => [
+      ...new Set(body.validation.errors.map((e) => e.rule))
+    ]
+    const skippedRules = (body: { validation: { skipped: Array<{ rule: string; skipped: string }> } }) =>
+      Object.fromEntries(body.validation.skipped.map((s) => [s.rule, s.skipped]))
 
-  t.test('with unit and year known, every rule runs', async (t) => {
-    const body = await post(broken(() => {}))
-    t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
-    t.same(body.validation.skipped, [])
-    t.match(body.detected, { year: 2020, yearSource: 'title', unit: '350803109' })
-  })
-
-  t.test('no year in the title: taken from the statistical period', async (t) => {
-    const body = await post(
-      broken((r) => {
-        r.meta!.title = '龙岩市永定区峰市镇政府信息公开工作年度报告'
-        r.narrative!.overview = `本报告所列数据的统计期限自2020年1月1日起至12月31日止。${r.narrative!.overview ?? ''}`
-      })
-    )
-    t.match(body.detected, { year: 2020, yearSource: 'period' })
-    t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
-  })
-
-  t.test('no year and no signature: the rules of the report alone still run, the others are skipped', async (t) => {
-    const body = await post(
-      broken((r) => {
-        r.meta!.title = '峰市镇政府信息公开工作年度报告'
-        r.meta!.organ = null
-        r.meta!.publishedOn = null
-      })
-    )
-    t.match(body.detected, { year: null, yearSource: null, unit: '350803109' })
-    t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'], 'both table errors at once')
-    t.match(skippedRules(body), { 'W-CARRY-CONTINUITY': 'year unknown', 'W-PEER-OUTLIER': 'year unknown', 'W-TEMPLATE-YEAR': 'year unknown' })
-    t.notOk('E-REQ-OUTCOME-TOTAL' in skippedRules(body))
-  })
-
-  t.test('only the document date: the year before it, noted as such', async (t) => {
-    const body = await post(broken((r) => (r.meta!.title = '峰市镇政府信息公开工作年度报告')))
-    t.match(body.detected, { year: 2020, yearSource: 'date' })
-  })
-
-  t.test('places that disagree are noted, the most reliable one taken', async (t) => {
-    const body = await post(broken((r) => (r.meta!.publishedOn = '2023-01-15')))
-    t.match(body.detected, { year: 2020, yearSource: 'title' })
-    t.match(body.parse.notes.join('\n'), /the document date says 2022 but the title 2020; 2020 was taken/)
-  })
-
-  t.test('a county-level government is recognised as such; committing still needs a township', async (t) => {
-    const body = await post(
-      broken((r) => {
-        r.meta!.title = '龙岩市永定区2020年政府信息公开工作年度报告'
-        r.meta!.organ = '龙岩市永定区人民政府'
-      })
-    )
-    t.same(body.detected.organDivision, { name: '龙岩市永定区人民政府', level: 'district', candidates: ['350803'] })
-    t.equal(body.detected.unit, undefined)
-    t.match(body.parse.notes.join('\n'), /not a township but a district government \(永定区 350803\)/)
-    t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
-    t.match(skippedRules(body), { 'W-CARRY-CONTINUITY': 'unit unknown', 'W-TOWNSHIP-REGULATIONS': 'the organ is not a township' })
-    const commit = await app.inject({
-      method: 'POST',
-      url: '/v1/imports?commit=true',
-      headers: { 'content-type': 'text/html', ...asAdmin(app) },
-      payload: reportPage(fengshi())
+    t.test('with unit and year known, every rule runs', async (t) => {
+      const body = await post(broken(() => {}))
+      t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
+      t.same(body.validation.skipped, [])
+      t.match(body.detected, { year: 2020, yearSource: 'title', unit: '350803109' })
     })
-    t.equal(commit.statusCode, 400, 'commit needs ?unit= of a township')
-  })
 
-  t.test('a department, from its signature or its title', async (t) => {
-    const signed = await post(broken((r) => (r.meta!.organ = '龙岩市永定区发展和改革局')))
-    t.match(signed.detected.organDivision, { level: 'department', candidates: ['350803'] })
-    const titled = await post(
-      broken((r) => {
-        r.meta!.title = '龙岩市永定区卫生健康局2020年政府信息公开工作年度报告'
-        r.meta!.organ = null
+    t.test('no year in the title: taken from the statistical period', async (t) => {
+      const body = await post(
+        broken((r) => {
+          r.meta!.title = '龙岩市永定区峰市镇政府信息公开工作年度报告'
+          r.narrative!.overview = `本报告所列数据的统计期限自2020年1月1日起至12月31日止。${r.narrative!.overview ?? ''}`
+        })
+      )
+      t.match(body.detected, { year: 2020, yearSource: 'period' })
+      t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
+    })
+
+    t.test('no year and no signature: the rules of the report alone still run, the others are skipped', async (t) => {
+      const body = await post(
+        broken((r) => {
+          r.meta!.title = '峰市镇政府信息公开工作年度报告'
+          r.meta!.organ = null
+          r.meta!.publishedOn = null
+        })
+      )
+      t.match(body.detected, { year: null, yearSource: null, unit: '350803109' })
+      t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'], 'both table errors at once')
+      t.match(skippedRules(body), {
+        'W-CARRY-CONTINUITY': 'year unknown',
+        'W-PEER-OUTLIER': 'year unknown',
+        'W-TEMPLATE-YEAR': 'year unknown'
       })
-    )
-    t.match(titled.detected.organDivision, { level: 'department', candidates: ['350803'] })
-    t.same(errorRules(titled), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
-  })
+      t.notOk('E-REQ-OUTCOME-TOTAL' in skippedRules(body))
+    })
 
-  t.test('the CLI takes the year from the file name when the page states none', async (t) => {
-    const { importReport: read } = await import('../src/domain/import/index.js')
-    const page = pageText(broken((r) => ((r.meta!.title = '峰市镇政府信息公开工作年度报告'), (r.meta!.publishedOn = null))))
-    const result = read(page, 'text', app.repos.divisions, { fileName: '/archive/峰市镇/2020年报.txt' })
-    t.match(result.detected, { year: 2020, yearSource: 'fileName' })
-  })
-})
+    t.test('only the document date: the year before it, noted as such', async (t) => {
+      const body = await post(broken((r) => (r.meta!.title = '峰市镇政府信息公开工作年度报告')))
+      t.match(body.detected, { year: 2020, yearSource: 'date' })
+    })
+
+    t.test('places that disagree are noted, the most reliable one taken', async (t) => {
+      const body = await post(broken((r) => (r.meta!.publishedOn = '2023-01-15')))
+      t.match(body.detected, { year: 2020, yearSource: 'title' })
+      t.match(body.parse.notes.join('\n'), /the document date says 2022 but the title 2020; 2020 was taken/)
+    })
+
+    t.test('a county-level government is recognised as such; committing still needs a township', async (t) => {
+      const body = await post(
+        broken((r) => {
+          r.meta!.title = '龙岩市永定区2020年政府信息公开工作年度报告'
+          r.meta!.organ = '龙岩市永定区人民政府'
+        })
+      )
+      t.same(body.detected.organDivision, { name: '龙岩市永定区人民政府', level: 'district', candidates: ['350803'] })
+      t.equal(body.detected.unit, undefined)
+      t.match(body.parse.notes.join('\n'), /not a township but a district government \(永定区 350803\)/)
+      t.same(errorRules(body), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
+      t.match(skippedRules(body), {
+        'W-CARRY-CONTINUITY': 'unit unknown',
+        'W-TOWNSHIP-REGULATIONS': 'the organ is not a township'
+      })
+      const commit = await app.inject({
+        method: 'POST',
+        url: '/v1/imports?commit=true',
+        headers: { 'content-type': 'text/html', ...asAdmin(app) },
+        payload: reportPage(fengshi())
+      })
+      t.equal(commit.statusCode, 400, 'commit needs ?unit= of a township')
+    })
+
+    t.test('a department, from its signature or its title', async (t) => {
+      const signed = await post(broken((r) => (r.meta!.organ = '龙岩市永定区发展和改革局')))
+      t.match(signed.detected.organDivision, { level: 'department', candidates: ['350803'] })
+      const titled = await post(
+        broken((r) => {
+          r.meta!.title = '龙岩市永定区卫生健康局2020年政府信息公开工作年度报告'
+          r.meta!.organ = null
+        })
+      )
+      t.match(titled.detected.organDivision, { level: 'department', candidates: ['350803'] })
+      t.same(errorRules(titled), ['E-REQ-ROW-TOTAL', 'E-REQ-OUTCOME-TOTAL'])
+    })
+
+    t.test('the CLI takes the year from the file name when the page states none', async (t) => {
+      const { importReport: read } = await import('../src/domain/import/index.js')
+      const page = pageText(
+        broken((r) => ((r.meta!.title = '峰市镇政府信息公开工作年度报告'), (r.meta!.publishedOn = null)))
+      )
+      const result = read(page, 'text', app.repos.divisions, { fileName: '/archive/峰市镇/2020年报.txt' })
+      t.match(result.detected, { year: 2020, yearSource: 'fileName' })
+    })
+  }
+)

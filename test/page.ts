@@ -5,7 +5,11 @@ import type { CellTree, Report } from '../src/domain/report.js'
 import { renderTables, TABLE_HEADINGS } from '../src/domain/render-tables.js'
 
 const escape = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
-const paragraphs = (text: string | null | undefined) => (text ?? '').split('\n').map((p) => `<p>${escape(p)}</p>`).join('\n')
+const paragraphs = (text: string | null | undefined) =>
+  (text ?? '')
+    .split('\n')
+    .map((p) => `<p>${escape(p)}</p>`)
+    .join('\n')
 
 function valueAt(report: Report, code: string): string {
   let node: unknown = report
@@ -59,7 +63,9 @@ export function pageText(html: string): string {
   for (const table of root.querySelectorAll('table')) {
     const lines: string[] = []
     const width = Math.max(
-      ...table.querySelectorAll('tr').map((tr) => tr.querySelectorAll('td, th').reduce((n, c) => n + Number(c.getAttribute('colspan') ?? 1), 0))
+      ...table
+        .querySelectorAll('tr')
+        .map((tr) => tr.querySelectorAll('td, th').reduce((n, c) => n + Number(c.getAttribute('colspan') ?? 1), 0))
     )
     for (const tr of table.querySelectorAll('tr')) {
       lines.push('|')

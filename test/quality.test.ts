@@ -27,15 +27,22 @@ function report(unit: string, year: number, seed: number, change?: (r: Report) =
 const put = (app: FastifyInstance, r: Report) =>
   app.inject({ method: 'PUT', url: `/v1/reports/${r.unit}/${r.year}`, payload: r as object, headers: asAdmin(app) })
 
-const rules = (response: { json(): { warnings: Array<{ rule: string }> } }) => response.json().warnings.map((w) => w.rule)
+const rules = (response: { json(): { warnings: Array<{ rule: string }> } }) =>
+  response.json().warnings.map((w) => w.rule)
 
 t.test('warnings beyond the arithmetic, on real submissions', async (t) => {
   const { app } = await build(t)
-  for (const [i, unit] of UNITS.slice(0, 6).entries()) t.equal((await put(app, report(unit, 2021, i + 1))).statusCode, 201)
+  for (const [i, unit] of UNITS.slice(0, 6).entries())
+    t.equal((await put(app, report(unit, 2021, i + 1))).statusCode, 201)
 
   t.test('W-NARRATIVE-COPY names the report copied from', async (t) => {
     const original = report(UNITS[0]!, 2021, 1).narrative!.overview!
-    const copied = report(UNITS[6]!, 2021, 7, (r) => (r.narrative!.overview = original.slice(0, 190) + '本镇另加十字说明一下'))
+    const copied = report(
+      UNITS[6]!,
+      2021,
+      7,
+      (r) => (r.narrative!.overview = original.slice(0, 190) + '本镇另加十字说明一下')
+    )
     const response = await put(app, copied)
     t.equal(response.statusCode, 201, 'a warning never blocks')
     const warning = response.json().warnings.find((w: { rule: string }) => w.rule === 'W-NARRATIVE-COPY')
@@ -44,7 +51,10 @@ t.test('warnings beyond the arithmetic, on real submissions', async (t) => {
   })
 
   t.test('W-PEER-OUTLIER flags a figure far from the district', async (t) => {
-    const response = await put(app, report(UNITS[7]!, 2021, 8, (r) => ((r.proactive.licensing as CellTree).decisions = 5000)))
+    const response = await put(
+      app,
+      report(UNITS[7]!, 2021, 8, (r) => ((r.proactive.licensing as CellTree).decisions = 5000))
+    )
     const warning = response.json().warnings.find((w: { rule: string }) => w.rule === 'W-PEER-OUTLIER')
     t.match(warning, { cells: ['/proactive/licensing/decisions'], left: 5000 })
     t.notOk(rules(await put(app, report(UNITS[7]!, 2021, 8))).includes('W-PEER-OUTLIER'), 'an ordinary figure is not')
@@ -59,15 +69,24 @@ t.test('warnings beyond the arithmetic, on real submissions', async (t) => {
       const req = r.requests as Record<string, CellTree>
       req.carriedOver = structuredClone(req.carriedForward!)
       for (const c of Object.keys(req.received!)) {
-        req.received![c] = ((req.outcomes!.total as CellTree)[c] as number) + (req.carriedForward![c] as number) - (req.carriedOver![c] as number)
+        req.received![c] =
+          ((req.outcomes!.total as CellTree)[c] as number) +
+          (req.carriedForward![c] as number) -
+          (req.carriedOver![c] as number)
       }
       ;(r.proactive.penalties as CellTree).decisions = 400
     })
     const response = await put(app, next)
     t.equal(response.statusCode, 201, response.body.slice(0, 300))
     const found = response.json().warnings
-    t.match(found.find((w: { rule: string }) => w.rule === 'W-TEXT-TABLE'), { left: 999, cells: ['/narrative/overview', '/requests/received/total'] })
-    t.match(found.find((w: { rule: string }) => w.rule === 'W-YOY-JUMP'), { cells: ['/proactive/penalties/decisions'], left: 400 })
+    t.match(
+      found.find((w: { rule: string }) => w.rule === 'W-TEXT-TABLE'),
+      { left: 999, cells: ['/narrative/overview', '/requests/received/total'] }
+    )
+    t.match(
+      found.find((w: { rule: string }) => w.rule === 'W-YOY-JUMP'),
+      { cells: ['/proactive/penalties/decisions'], left: 400 }
+    )
   })
 })
 
@@ -75,8 +94,14 @@ t.test('the quality endpoint: every finding under a division, filtered, counted,
   const { app } = await build(t)
   for (const [i, unit] of UNITS.slice(0, 6).entries()) await put(app, report(unit, 2021, i + 1))
   const original = report(UNITS[0]!, 2021, 1).narrative!.overview!
-  await put(app, report(UNITS[6]!, 2021, 7, (r) => (r.narrative!.overview = original)))
-  await put(app, report(UNITS[7]!, 2021, 8, (r) => ((r.proactive.licensing as CellTree).decisions = 5000)))
+  await put(
+    app,
+    report(UNITS[6]!, 2021, 7, (r) => (r.narrative!.overview = original))
+  )
+  await put(
+    app,
+    report(UNITS[7]!, 2021, 8, (r) => ((r.proactive.licensing as CellTree).decisions = 5000))
+  )
   const broken = report('350803108', 2021, 9, (r) => {
     r.status = 'draft'
     ;(r.appeals.reconsideration as CellTree).total = 77
@@ -85,10 +110,14 @@ t.test('the quality endpoint: every finding under a division, filtered, counted,
   await put(app, { ...fengshi(), year: 2021 } as Report) // another template and a W-TEMPLATE-YEAR
 
   const all = (await app.inject({ url: '/v1/quality/350803/2021?limit=500' })).json()
-  const ruleCounts = Object.fromEntries(all.counts.byRule.map((r: { rule: string; total: number }) => [r.rule, r.total]))
+  const ruleCounts = Object.fromEntries(
+    all.counts.byRule.map((r: { rule: string; total: number }) => [r.rule, r.total])
+  )
   t.equal(ruleCounts['W-NARRATIVE-COPY'], 1)
   t.same(
-    all.items.filter((i: { rule: string; unit: string }) => i.rule === 'W-PEER-OUTLIER' && i.unit === UNITS[7]).map((i: { cells: string[] }) => i.cells),
+    all.items
+      .filter((i: { rule: string; unit: string }) => i.rule === 'W-PEER-OUTLIER' && i.unit === UNITS[7])
+      .map((i: { cells: string[] }) => i.cells),
     [['/proactive/licensing/decisions']]
   )
   t.ok(ruleCounts['W-PEER-OUTLIER'] >= 1)
@@ -99,40 +128,69 @@ t.test('the quality endpoint: every finding under a division, filtered, counted,
   t.match(all.items[0], { unitName: String, revision: 1, status: 'submitted', severity: 'warning', explanation: null })
 
   const withDrafts = (await app.inject({ url: '/v1/quality/350803/2021?limit=500', headers: asAdmin(app) })).json()
-  t.match(withDrafts.items[0], { rule: 'E-APPEAL-TOTAL', severity: 'error', unit: '350803108', status: 'draft' }, 'errors first, for a token that covers the draft')
+  t.match(
+    withDrafts.items[0],
+    { rule: 'E-APPEAL-TOTAL', severity: 'error', unit: '350803108', status: 'draft' },
+    'errors first, for a token that covers the draft'
+  )
 
   const copies = (await app.inject({ url: '/v1/quality/35/2021?rule=W-NARRATIVE-COPY' })).json()
-  t.same(copies.items.map((i: { unit: string }) => i.unit), [UNITS[6]])
+  t.same(
+    copies.items.map((i: { unit: string }) => i.unit),
+    [UNITS[6]]
+  )
   const errors = (await app.inject({ url: '/v1/quality/cn/2021?severity=error', headers: asAdmin(app) })).json()
   t.equal(errors.counts.total, 1)
 
   const seen: string[] = []
   let cursor: string | null = null
   do {
-    const page: { items: Array<{ unit: string; rule: string }>; nextCursor: string | null; counts: { total: number } } = (
-      await app.inject({ url: `/v1/quality/350803/2021?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: asAdmin(app) })
-    ).json()
+    const page: { items: Array<{ unit: string; rule: string }>; nextCursor: string | null; counts: { total: number } } =
+      (
+        await app.inject({
+          url: `/v1/quality/350803/2021?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          headers: asAdmin(app)
+        })
+      ).json()
     t.equal(page.counts.total, withDrafts.counts.total, 'counts cover every page')
     seen.push(...page.items.map((i) => `${i.unit}:${i.rule}`))
     cursor = page.nextCursor
   } while (cursor)
-  t.same(seen, withDrafts.items.map((i: { unit: string; rule: string }) => `${i.unit}:${i.rule}`))
+  t.same(
+    seen,
+    withDrafts.items.map((i: { unit: string; rule: string }) => `${i.unit}:${i.rule}`)
+  )
 
   t.test('a reviewer explains a warning; it stays listed, counted apart, until the report changes', async (t) => {
     const district = tokenFor(app, 'district', '350803')
     const url = `/v1/quality/${UNITS[7]}/2021/explanations`
-    const explained = await app.inject({ method: 'POST', url, headers: district.headers, payload: { rule: 'W-PEER-OUTLIER', comment: '该镇承接了全区行政许可集中办理' } })
+    const explained = await app.inject({
+      method: 'POST',
+      url,
+      headers: district.headers,
+      payload: { rule: 'W-PEER-OUTLIER', comment: '该镇承接了全区行政许可集中办理' }
+    })
     t.equal(explained.statusCode, 200)
-    t.match(explained.json(), { revision: 1, rule: 'W-PEER-OUTLIER', cell: '/proactive/licensing/decisions', explanation: { comment: '该镇承接了全区行政许可集中办理', by: { tokenId: district.id } } })
+    t.match(explained.json(), {
+      revision: 1,
+      rule: 'W-PEER-OUTLIER',
+      cell: '/proactive/licensing/decisions',
+      explanation: { comment: '该镇承接了全区行政许可集中办理', by: { tokenId: district.id } }
+    })
     const after = (await app.inject({ url: '/v1/quality/350803/2021?limit=500' })).json()
     t.equal(after.counts.explained, 1)
     t.equal(after.counts.open, after.counts.total - 1)
-    t.match(after.items.find((i: { rule: string }) => i.rule === 'W-PEER-OUTLIER').explanation, { comment: '该镇承接了全区行政许可集中办理' })
+    t.match(after.items.find((i: { rule: string }) => i.rule === 'W-PEER-OUTLIER').explanation, {
+      comment: '该镇承接了全区行政许可集中办理'
+    })
     t.equal((await app.inject({ url: '/v1/quality/350803/2021?state=explained' })).json().items.length, 1)
     const audit = (await app.inject({ url: '/v1/audit?action=finding.explain', headers: asAdmin(app) })).json()
     t.match(audit.items[0], { target: `${UNITS[7]}/2021`, detail: { rule: 'W-PEER-OUTLIER' } })
 
-    await put(app, report(UNITS[7]!, 2021, 8, (r) => ((r.proactive.licensing as CellTree).decisions = 6000)))
+    await put(
+      app,
+      report(UNITS[7]!, 2021, 8, (r) => ((r.proactive.licensing as CellTree).decisions = 6000))
+    )
     const reopened = (await app.inject({ url: '/v1/quality/350803/2021?rule=W-PEER-OUTLIER' })).json()
     t.match(
       reopened.items.filter((i: { unit: string }) => i.unit === UNITS[7]),
@@ -140,10 +198,51 @@ t.test('the quality endpoint: every finding under a division, filtered, counted,
       'a new revision reopens it'
     )
 
-    t.equal((await app.inject({ method: 'POST', url, headers: district.headers, payload: { rule: 'W-YOY-JUMP', comment: 'x' } })).statusCode, 404)
-    t.equal((await app.inject({ method: 'POST', url, headers: district.headers, payload: { rule: 'E-APPEAL-TOTAL', comment: 'x' } })).statusCode, 400, 'errors are not explained away')
-    t.equal((await app.inject({ method: 'POST', url, headers: tokenFor(app, 'unit', UNITS[7]).headers, payload: { rule: 'W-PEER-OUTLIER', comment: 'x' } })).statusCode, 403)
-    t.equal((await app.inject({ method: 'POST', url, headers: tokenFor(app, 'district', '350802').headers, payload: { rule: 'W-PEER-OUTLIER', comment: 'x' } })).statusCode, 403)
+    t.equal(
+      (
+        await app.inject({
+          method: 'POST',
+          url,
+          headers: district.headers,
+          payload: { rule: 'W-YOY-JUMP', comment: 'x' }
+        })
+      ).statusCode,
+      404
+    )
+    t.equal(
+      (
+        await app.inject({
+          method: 'POST',
+          url,
+          headers: district.headers,
+          payload: { rule: 'E-APPEAL-TOTAL', comment: 'x' }
+        })
+      ).statusCode,
+      400,
+      'errors are not explained away'
+    )
+    t.equal(
+      (
+        await app.inject({
+          method: 'POST',
+          url,
+          headers: tokenFor(app, 'unit', UNITS[7]).headers,
+          payload: { rule: 'W-PEER-OUTLIER', comment: 'x' }
+        })
+      ).statusCode,
+      403
+    )
+    t.equal(
+      (
+        await app.inject({
+          method: 'POST',
+          url,
+          headers: tokenFor(app, 'district', '350802').headers,
+          payload: { rule: 'W-PEER-OUTLIER', comment: 'x' }
+        })
+      ).statusCode,
+      403
+    )
   })
 
   t.test('bad input', async (t) => {

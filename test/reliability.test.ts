@@ -20,7 +20,10 @@ import { fengshi } from './helper.js'
 t.test('crash safety: SIGKILL under concurrent PUTs loses nothing acknowledged (3 rounds)', async (t) => {
   for (let round = 1; round <= 3; round++) {
     const result = await crashRound(round, 3940 + round)
-    t.ok(result.acknowledged > 0, `round ${round}: ${result.acknowledged} PUTs acknowledged before the kill at ${result.killedAfterMs} ms`)
+    t.ok(
+      result.acknowledged > 0,
+      `round ${round}: ${result.acknowledged} PUTs acknowledged before the kill at ${result.killedAfterMs} ms`
+    )
     t.equal(result.lost, 0, `round ${round}: every acknowledged PUT is stored as acknowledged`)
     t.same(result.problems, [], `round ${round}: integrity, no orphans, rollups agree, the server starts again`)
   }
@@ -32,14 +35,22 @@ t.test('the database check finds what it looks for', async (t) => {
   const path = join(dir, 'ogi.sqlite')
   const token = prepareDatabase(path)
   const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: path, logLevel: 'silent' })
-  await app.inject({ method: 'PUT', url: '/v1/reports/350803109/2020', headers: { authorization: `Bearer ${token}` }, payload: fengshi() as object })
+  await app.inject({
+    method: 'PUT',
+    url: '/v1/reports/350803109/2020',
+    headers: { authorization: `Bearer ${token}` },
+    payload: fengshi() as object
+  })
   await app.close()
   t.same(checkDatabase(path), [])
   const db = new Database(path)
-  db.prepare("UPDATE rollups SET \"requests.received.total\" = 5 WHERE division_code = 'cn'").run()
+  db.prepare('UPDATE rollups SET "requests.received.total" = 5 WHERE division_code = \'cn\'').run()
   db.prepare('DELETE FROM current_cells').run()
   db.close()
-  t.same(checkDatabase(path), ['1 reports whose current cells are missing or stale', 'rollups differ from a rebuild from the current cells'])
+  t.same(checkDatabase(path), [
+    '1 reports whose current cells are missing or stale',
+    'rollups differ from a rebuild from the current cells'
+  ])
 })
 
 t.test('hostile input: 1,000 generated and hand-written malformed requests', async (t) => {
@@ -47,7 +58,14 @@ t.test('hostile input: 1,000 generated and hand-written malformed requests', asy
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const path = join(dir, 'ogi.sqlite')
   const token = prepareDatabase(path)
-  const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: path, logLevel: 'silent', writeLimitPerMinute: 1e9, authFailureLimitPerMinute: 1e9, importLimitPerMinute: 1e9 })
+  const app = await buildApp({
+    ...DEFAULT_CONFIG,
+    databasePath: path,
+    logLevel: 'silent',
+    writeLimitPerMinute: 1e9,
+    authFailureLimitPerMinute: 1e9,
+    importLimitPerMinute: 1e9
+  })
   t.teardown(() => app.close())
   const before = fingerprint(path)
   // The import bombs are asserted one by one in imports.test.ts (and run here by `npm run
@@ -83,11 +101,18 @@ t.test('over real sockets: invalid UTF-8 and a slow body do not harm the server'
           await new Promise((r) => setTimeout(r, pauseMs))
         }
       })
-      setTimeout(() => {
-        socket.end()
-      }, chunks.length * pauseMs + 1500)
+      setTimeout(
+        () => {
+          socket.end()
+        },
+        chunks.length * pauseMs + 1500
+      )
     })
-  const body = Buffer.concat([Buffer.from('{"template":"gb2019","meta":{"title":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}}')])
+  const body = Buffer.concat([
+    Buffer.from('{"template":"gb2019","meta":{"title":"'),
+    Buffer.from([0xff, 0xfe, 0xc3]),
+    Buffer.from('"}}')
+  ])
   const head = (length: number) =>
     `PUT /v1/reports/350803109/2020 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`
   const invalid = await raw([head(body.length), body], 10)
@@ -117,7 +142,10 @@ t.test('graceful shutdown: SIGTERM under load finishes, refuses, closes, loses n
 t.test('backup while serving, then restore', async (t) => {
   const result = await backupRound(3950)
   t.match(result.output, /integrity ok/)
-  t.ok(result.reportsInBackup > 0, `${result.reportsInBackup} reports in the backup, taken amid ${result.acknowledgedTotal} PUTs`)
+  t.ok(
+    result.reportsInBackup > 0,
+    `${result.reportsInBackup} reports in the backup, taken amid ${result.acknowledgedTotal} PUTs`
+  )
   t.equal(result.mismatched, 0, 'every report of the backup is a revision the live database holds, unchanged')
   t.equal(result.unreadable, 0, 'a service started on the backup answers every report')
   t.same(result.problems, [])
@@ -125,6 +153,10 @@ t.test('backup while serving, then restore', async (t) => {
 
 t.test('sustained mixed load (10 s) at 80% of capacity', async (t) => {
   const result = await sustainedRun(10, 3951)
-  t.equal(result.errors, 0, `no errors in ${result.requests} requests at ${result.achievedRps}/s (capacity ${result.capacityRps}/s, p99 ${result.p99} ms)`)
+  t.equal(
+    result.errors,
+    0,
+    `no errors in ${result.requests} requests at ${result.achievedRps}/s (capacity ${result.capacityRps}/s, p99 ${result.p99} ms)`
+  )
   t.ok(result.rssGrowth < 1.25, `memory steady: ${result.rssMb.join(' ')} MB`)
 })

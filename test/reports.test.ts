@@ -57,20 +57,27 @@ t.test('submitting the real report of 峰市镇', async (t) => {
     const body = response.json()
     const { revision, status, submittedAt, acceptedAt, onTime, errors, warnings, lastReview, ...report } = body
     t.same({ ...report, status }, fengshi(), 'the canonical JSON as submitted')
-    t.same({ revision, status, submittedAt, acceptedAt, onTime, errors, warnings, lastReview }, {
-      revision: 1,
-      status: 'submitted',
-      submittedAt: '2021-01-11T09:30:00.000+08:00',
-      acceptedAt: null,
-      onTime: true,
-      errors: [],
-      warnings: [],
-      lastReview: null
-    })
+    t.same(
+      { revision, status, submittedAt, acceptedAt, onTime, errors, warnings, lastReview },
+      {
+        revision: 1,
+        status: 'submitted',
+        submittedAt: '2021-01-11T09:30:00.000+08:00',
+        acceptedAt: null,
+        onTime: true,
+        errors: [],
+        warnings: [],
+        lastReview: null
+      }
+    )
     const notModified = await app.inject({ url: URL_2020, headers: { 'if-none-match': firstTag } })
     t.equal(notModified.statusCode, 304)
     t.equal(notModified.headers.etag, firstTag)
-    t.equal((await app.inject({ url: URL_2020, headers: { 'if-none-match': `"x", W/${firstTag}` } })).statusCode, 304, 'a list, weakly compared')
+    t.equal(
+      (await app.inject({ url: URL_2020, headers: { 'if-none-match': `"x", W/${firstTag}` } })).statusCode,
+      304,
+      'a list, weakly compared'
+    )
     t.equal((await app.inject({ url: URL_2020, headers: { 'if-none-match': '"350803109-2020-r1"' } })).statusCode, 200)
   })
 
@@ -91,12 +98,21 @@ t.test('submitting the real report of 峰市镇', async (t) => {
     const second = await put(app, URL_2020, changed, { 'if-match': firstTag })
     t.equal(second.statusCode, 200)
     t.match(second.headers.etag, /^"350803109-2020-r2-/)
-    t.match(second.json(), { revision: 2, unchanged: false, submittedAt: '2021-01-11T09:30:00.000+08:00', onTime: true })
+    t.match(second.json(), {
+      revision: 2,
+      unchanged: false,
+      submittedAt: '2021-01-11T09:30:00.000+08:00',
+      onTime: true
+    })
     const diff = (await app.inject({ url: `${URL_2020}/revisions/2/diff` })).json()
     t.same(diff, { from: 1, to: 2, changes: [{ cell: 'proactive.normativeDocuments.totalPublished', old: 2, new: 3 }] })
     const revisions = (await app.inject({ url: `${URL_2020}/revisions` })).json()
     t.same(
-      revisions.items.map((r: { revision: number; status: string; createdAt: string }) => [r.revision, r.status, r.createdAt]),
+      revisions.items.map((r: { revision: number; status: string; createdAt: string }) => [
+        r.revision,
+        r.status,
+        r.createdAt
+      ]),
       [
         [1, 'submitted', '2021-01-11T09:30:00.000+08:00'],
         [2, 'submitted', '2021-03-01T08:00:00.000+08:00']
@@ -107,11 +123,21 @@ t.test('submitting the real report of 峰市镇', async (t) => {
     t.equal(one.proactive.normativeDocuments.totalPublished, 2, 'revision 1 is kept as it was')
     const firstDiff = (await app.inject({ url: `${URL_2020}/revisions/1/diff` })).json()
     t.equal(firstDiff.from, null)
-    t.ok(firstDiff.changes.some((c: { cell: string; old: unknown; new: unknown }) => c.cell === 'proactive.otherServices.decisions' && c.old === null && c.new === 334))
+    t.ok(
+      firstDiff.changes.some(
+        (c: { cell: string; old: unknown; new: unknown }) =>
+          c.cell === 'proactive.otherServices.decisions' && c.old === null && c.new === 334
+      )
+    )
   })
 
   t.test('a stale If-Match is 412 and stores nothing', async (t) => {
-    const stale = await put(app, URL_2020, edit(fengshi(), (r) => ((r.meta ??= {}).title = 'x')), { 'if-match': firstTag })
+    const stale = await put(
+      app,
+      URL_2020,
+      edit(fengshi(), (r) => ((r.meta ??= {}).title = 'x')),
+      { 'if-match': firstTag }
+    )
     t.equal(stale.statusCode, 412)
     t.equal(stale.json().code, 'PRECONDITION_FAILED')
     t.equal(await revisionCount(app, URL_2020), 2)
@@ -140,7 +166,10 @@ t.test('drafts, errors and deadlines', async (t) => {
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
     const body = response.json()
     t.match(body, { code: 'REPORT_INVALID', status: 422, detail: '1 error; nothing was stored', instance: url })
-    t.same(body.errors.map((e: { rule: string; cells: string[] }) => [e.rule, e.cells[0]]), [['E-APPEAL-TOTAL', '/appeals/reconsideration/total']])
+    t.same(
+      body.errors.map((e: { rule: string; cells: string[] }) => [e.rule, e.cells[0]]),
+      [['E-APPEAL-TOTAL', '/appeals/reconsideration/total']]
+    )
     t.equal(await revisionCount(app, url), 0)
   })
 
@@ -153,7 +182,12 @@ t.test('drafts, errors and deadlines', async (t) => {
 
   t.test('submitted at 23:59:59 on 31 January Beijing time is on time', async (t) => {
     const response = await put(app, url, sample('350803101', 2021, 'gb2021'))
-    t.match(response.json(), { status: 'submitted', revision: 2, onTime: true, submittedAt: '2022-01-31T23:59:59.000+08:00' })
+    t.match(response.json(), {
+      status: 'submitted',
+      revision: 2,
+      onTime: true,
+      submittedAt: '2022-01-31T23:59:59.000+08:00'
+    })
   })
 
   t.test('one second later is late', async (t) => {
@@ -169,9 +203,16 @@ t.test('a gb2021 report with figures in every table, and cross-year warnings', a
   const response = await put(app, '/v1/reports/350803110/2021', r2021)
   t.equal(response.statusCode, 201)
   t.same(response.json().warnings, [])
-  const { revision: _r, submittedAt: _a, acceptedAt: _b, onTime: _o, errors: _e, warnings: _w, lastReview: _l, ...stored } = (
-    await app.inject({ url: '/v1/reports/350803110/2021' })
-  ).json()
+  const {
+    revision: _r,
+    submittedAt: _a,
+    acceptedAt: _b,
+    onTime: _o,
+    errors: _e,
+    warnings: _w,
+    lastReview: _l,
+    ...stored
+  } = (await app.inject({ url: '/v1/reports/350803110/2021' })).json()
   t.same(stored, r2021, 'reads back as sent')
 
   const r2022 = sample('350803110', 2022, 'gb2021', 6)
@@ -199,7 +240,12 @@ t.test('review: accept locks, amendment reopens, return sends back', async (t) =
   await put(app, url, report)
   const accepted = await review(app, url, { action: 'accept', comment: '审核通过' })
   t.equal(accepted.statusCode, 200)
-  t.match(accepted.json(), { status: 'accepted', revision: 2, acceptedAt: String, review: { action: 'accept', comment: '审核通过', revision: 2 } })
+  t.match(accepted.json(), {
+    status: 'accepted',
+    revision: 2,
+    acceptedAt: String,
+    review: { action: 'accept', comment: '审核通过', revision: 2 }
+  })
   t.match((await app.inject({ url })).json(), { status: 'accepted', lastReview: { action: 'accept' } })
 
   const changed = edit(report, (r) => {
@@ -209,14 +255,21 @@ t.test('review: accept locks, amendment reopens, return sends back', async (t) =
   t.equal(locked.statusCode, 409)
   t.equal(locked.json().code, 'REPORT_LOCKED')
   t.equal(await revisionCount(app, url), 2)
-  t.match((await put(app, url, report)).json(), { unchanged: true, status: 'accepted' }, 'the accepted content again is no change')
+  t.match(
+    (await put(app, url, report)).json(),
+    { unchanged: true, status: 'accepted' },
+    'the accepted content again is no change'
+  )
 
   const amended = await put(app, url, { ...changed, amendmentReason: '行政许可数量填报有误' })
   t.equal(amended.statusCode, 200)
   t.match(amended.json(), { revision: 3, status: 'submitted' })
   const revisions = (await app.inject({ url: `${url}/revisions` })).json()
   t.equal(revisions.items[2].reason, '行政许可数量填报有误')
-  t.same(revisions.reviews.map((r: { action: string; revision: number }) => [r.action, r.revision]), [['accept', 2]])
+  t.same(
+    revisions.reviews.map((r: { action: string; revision: number }) => [r.action, r.revision]),
+    [['accept', 2]]
+  )
 
   const returned = await review(app, url, { action: 'return', comment: '请核对' })
   t.match(returned.json(), { status: 'returned', acceptedAt: null })
@@ -256,7 +309,11 @@ t.test('listing reports', async (t) => {
     seen.push(...page.items.map((r) => `${r.year}/${r.unit}`))
     cursor = page.nextCursor
   } while (cursor)
-  t.same(seen, all.items.map((r: { unit: string; year: number }) => `${r.year}/${r.unit}`), 'pages cover the list once')
+  t.same(
+    seen,
+    all.items.map((r: { unit: string; year: number }) => `${r.year}/${r.unit}`),
+    'pages cover the list once'
+  )
 
   t.equal((await app.inject({ url: '/v1/reports?status=lost' })).statusCode, 400)
 })
@@ -264,18 +321,27 @@ t.test('listing reports', async (t) => {
 t.test('the template catalogue', async (t) => {
   const { app } = await build(t)
   const list = (await app.inject({ url: '/v1/templates' })).json()
-  t.same(list.items.map((x: { id: string }) => x.id), ['gb2019', 'gb2021'])
+  t.same(
+    list.items.map((x: { id: string }) => x.id),
+    ['gb2019', 'gb2021']
+  )
   const gb2021 = (await app.inject({ url: '/v1/templates/gb2021' })).json()
   t.equal(gb2021.cells.length, 200)
   t.equal(gb2021.issuedBy, '国办公开办函〔2021〕30号')
-  t.match(gb2021.cells.find((c: { code: string }) => c.code === 'proactive.fees.amount'), {
-    table: 'proactive',
-    type: 'amount',
-    additive: true,
-    column: { zh: '本年收费金额（单位：万元）' }
-  })
+  t.match(
+    gb2021.cells.find((c: { code: string }) => c.code === 'proactive.fees.amount'),
+    {
+      table: 'proactive',
+      type: 'amount',
+      additive: true,
+      column: { zh: '本年收费金额（单位：万元）' }
+    }
+  )
   t.ok(gb2021.rules.some((r: { id: string }) => r.id === 'W-INFORCE-CONTINUITY'))
-  t.notOk(gb2021.rules.some((r: { id: string }) => r.id === 'E-PROACTIVE-NEGATIVE'), 'gb2019 only')
+  t.notOk(
+    gb2021.rules.some((r: { id: string }) => r.id === 'E-PROACTIVE-NEGATIVE'),
+    'gb2019 only'
+  )
   t.equal((await app.inject({ url: '/v1/templates/gb2030' })).json().code, 'TEMPLATE_NOT_FOUND')
 })
 
@@ -302,27 +368,87 @@ t.test('bad input is refused, names the field, and stores nothing', async (t) =>
     })
 
   const cases: Array<{ name: string; url?: string; body: unknown; pointer: string; status?: number }> = [
-    { name: 'a string where a count goes', body: withCell('requests.received.naturalPerson', 'many'), pointer: '/requests/received/naturalPerson' },
-    { name: 'a number inside a string', body: withCell('requests.received.naturalPerson', '3'), pointer: '/requests/received/naturalPerson' },
-    { name: 'a negative count', body: withCell('appeals.reconsideration.upheld', -1), pointer: '/appeals/reconsideration/upheld' },
-    { name: 'a fractional count', body: withCell('proactive.licensing.decisions', 1.5), pointer: '/proactive/licensing/decisions' },
-    { name: 'a count beyond 2^53', body: withCell('proactive.licensing.decisions', 2 ** 53), pointer: '/proactive/licensing/decisions' },
-    { name: 'a negative amount', body: withCell('proactive.procurement.amount', -5), pointer: '/proactive/procurement/amount' },
-    { name: 'an unknown amount unit', body: withCell('proactive.procurement.amountUnit', 'usd'), pointer: '/proactive/procurement/amountUnit' },
-    { name: 'a gb2021 cell in a gb2019 report', body: withCell('proactive.regulations.issued', 1), pointer: '/proactive/regulations/issued' },
-    { name: 'a gb2019 cell in a gb2021 report', url: '/v1/reports/350803109/2021', body: withCell('proactive.fees.change', 1, gb2021), pointer: '/proactive/fees/change' },
-    { name: 'gb2019 （六） as one row in a gb2021 report', url: '/v1/reports/350803109/2021', body: withCell('requests.outcomes.other.naturalPerson', 0, gb2021), pointer: '/requests/outcomes/other/naturalPerson' },
+    {
+      name: 'a string where a count goes',
+      body: withCell('requests.received.naturalPerson', 'many'),
+      pointer: '/requests/received/naturalPerson'
+    },
+    {
+      name: 'a number inside a string',
+      body: withCell('requests.received.naturalPerson', '3'),
+      pointer: '/requests/received/naturalPerson'
+    },
+    {
+      name: 'a negative count',
+      body: withCell('appeals.reconsideration.upheld', -1),
+      pointer: '/appeals/reconsideration/upheld'
+    },
+    {
+      name: 'a fractional count',
+      body: withCell('proactive.licensing.decisions', 1.5),
+      pointer: '/proactive/licensing/decisions'
+    },
+    {
+      name: 'a count beyond 2^53',
+      body: withCell('proactive.licensing.decisions', 2 ** 53),
+      pointer: '/proactive/licensing/decisions'
+    },
+    {
+      name: 'a negative amount',
+      body: withCell('proactive.procurement.amount', -5),
+      pointer: '/proactive/procurement/amount'
+    },
+    {
+      name: 'an unknown amount unit',
+      body: withCell('proactive.procurement.amountUnit', 'usd'),
+      pointer: '/proactive/procurement/amountUnit'
+    },
+    {
+      name: 'a gb2021 cell in a gb2019 report',
+      body: withCell('proactive.regulations.issued', 1),
+      pointer: '/proactive/regulations/issued'
+    },
+    {
+      name: 'a gb2019 cell in a gb2021 report',
+      url: '/v1/reports/350803109/2021',
+      body: withCell('proactive.fees.change', 1, gb2021),
+      pointer: '/proactive/fees/change'
+    },
+    {
+      name: 'gb2019 （六） as one row in a gb2021 report',
+      url: '/v1/reports/350803109/2021',
+      body: withCell('requests.outcomes.other.naturalPerson', 0, gb2021),
+      pointer: '/requests/outcomes/other/naturalPerson'
+    },
     { name: 'a missing table', body: without('appeals'), pointer: '/appeals' },
-    { name: 'a missing cell', body: without('appeals.litigationDirect.pending'), pointer: '/appeals/litigationDirect/pending' },
+    {
+      name: 'a missing cell',
+      body: without('appeals.litigationDirect.pending'),
+      pointer: '/appeals/litigationDirect/pending'
+    },
     { name: 'an unknown top-level field', body: { ...base, surprise: 1 }, pointer: '/surprise' },
-    { name: 'an unknown field deep inside', body: withCell('requests.outcomes.withheld.stateSecret.alien', 0), pointer: '/requests/outcomes/withheld/stateSecret/alien' },
+    {
+      name: 'an unknown field deep inside',
+      body: withCell('requests.outcomes.withheld.stateSecret.alien', 0),
+      pointer: '/requests/outcomes/withheld/stateSecret/alien'
+    },
     { name: 'an unknown meta field', body: withCell('meta.contact.email', 'a@b'), pointer: '/meta/contact/email' },
     { name: 'an unknown template', body: { ...base, template: 'gb2030' }, pointer: '/template' },
     { name: 'no template', body: without('template'), pointer: '/template' },
     { name: 'a unit differing from the path', body: { ...base, unit: '350803101' }, pointer: '/unit' },
     { name: 'a year differing from the path', body: { ...base, year: 2021 }, pointer: '/year' },
-    { name: 'a year before 2019', url: '/v1/reports/350803109/2018', body: { ...base, year: undefined }, pointer: '/year' },
-    { name: 'a year after the current one', url: `/v1/reports/350803109/${new Date().getFullYear() + 2}`, body: { ...base, year: undefined }, pointer: '/year' },
+    {
+      name: 'a year before 2019',
+      url: '/v1/reports/350803109/2018',
+      body: { ...base, year: undefined },
+      pointer: '/year'
+    },
+    {
+      name: 'a year after the current one',
+      url: `/v1/reports/350803109/${new Date().getFullYear() + 2}`,
+      body: { ...base, year: undefined },
+      pointer: '/year'
+    },
     { name: 'an unknown status', body: { ...base, status: 'accepted' }, pointer: '/status' },
     { name: 'a body that is an array', body: [base], pointer: '' },
     { name: 'a bad publication date', body: withCell('meta.publishedOn', '2021-13-45'), pointer: '/meta/publishedOn' }
@@ -341,7 +467,12 @@ t.test('bad input is refused, names the field, and stores nothing', async (t) =>
 
   t.test('non-finite numbers cannot pass as counts', async (t) => {
     const text = JSON.stringify(base).replace('"decisions":334', '"decisions":1e999')
-    const response = await app.inject({ method: 'PUT', url: URL_2020, payload: text, headers: { ...asAdmin(app), 'content-type': 'application/json' } })
+    const response = await app.inject({
+      method: 'PUT',
+      url: URL_2020,
+      payload: text,
+      headers: { ...asAdmin(app), 'content-type': 'application/json' }
+    })
     t.equal(response.statusCode, 400)
     t.equal(response.json().errors[0].pointer, '/proactive/otherServices/decisions')
   })
@@ -349,7 +480,12 @@ t.test('bad input is refused, names the field, and stores nothing', async (t) =>
   t.test('__proto__ and constructor keys are refused', async (t) => {
     for (const key of ['__proto__', 'constructor']) {
       const text = JSON.stringify(base).replace('"meta":{', `"meta":{"${key}":{"prototype":{"polluted":true}},`)
-      const response = await app.inject({ method: 'PUT', url: URL_2020, payload: text, headers: { ...asAdmin(app), 'content-type': 'application/json' } })
+      const response = await app.inject({
+        method: 'PUT',
+        url: URL_2020,
+        payload: text,
+        headers: { ...asAdmin(app), 'content-type': 'application/json' }
+      })
       t.equal(response.statusCode, 400, key)
       t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
     }
@@ -424,7 +560,10 @@ t.test('entity tags name their data across restarts, processes and reviews', asy
   const after = await second.inject({ url: aggregateUrl, headers: { 'if-none-match': aggregateTag } })
   t.equal(after.statusCode, 200, 'the old tag gets the new data')
   t.not(after.headers.etag, aggregateTag)
-  t.equal((await second.inject({ url: aggregateUrl, headers: { 'if-none-match': String(after.headers.etag) } })).statusCode, 304)
+  t.equal(
+    (await second.inject({ url: aggregateUrl, headers: { 'if-none-match': String(after.headers.etag) } })).statusCode,
+    304
+  )
 })
 
 t.test('a PUT that lands between a review’s read and its write is a 409, never a 500', async (t) => {
@@ -437,9 +576,12 @@ t.test('a PUT that lands between a review’s read and its write is a 409, never
   reports.head = (unit, year) => {
     const seen = read(unit, year)
     reports.head = read
-    createSubmissions(app.repos, () => app.now()).submit(edit(fengshi(), (r) => ((r.meta ??= {}).title = 'amended meanwhile')), {
-      context: { actor: null, requestId: 'race', clientAddress: '127.0.0.1' }
-    })
+    createSubmissions(app.repos, () => app.now()).submit(
+      edit(fengshi(), (r) => ((r.meta ??= {}).title = 'amended meanwhile')),
+      {
+        context: { actor: null, requestId: 'race', clientAddress: '127.0.0.1' }
+      }
+    )
     return seen
   }
   const raced = await review(app, URL_2020, { action: 'accept' })
@@ -448,5 +590,9 @@ t.test('a PUT that lands between a review’s read and its write is a 409, never
   t.match(raced.json().detail, /changed while revision 1 was being reviewed/)
   const current = (await get(app, URL_2020)).json()
   t.same([current.revision, current.status, current.lastReview], [2, 'submitted', null], 'the review stored nothing')
-  t.equal((await review(app, URL_2020, { action: 'accept' })).statusCode, 200, 'a review of what is current goes through')
+  t.equal(
+    (await review(app, URL_2020, { action: 'accept' })).statusCode,
+    200,
+    'a review of what is current goes through'
+  )
 })

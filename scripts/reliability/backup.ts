@@ -30,9 +30,22 @@ export async function backupRound(port: number): Promise<BackupRound> {
     const token = prepareDatabase(path)
     const env = { DATABASE_PATH: path, LOG_LEVEL: 'silent', WRITE_LIMIT_PER_MINUTE: '1000000' }
     const server = await startServer('src/server.ts', env, port, '/readyz')
-    const units = ((await (await fetch(`${server.url}/v1/divisions/3508/children?limit=100`)).json()) as { items: Array<{ code: string }> }).items
+    const units = (
+      (await (await fetch(`${server.url}/v1/divisions/3508/children?limit=100`)).json()) as {
+        items: Array<{ code: string }>
+      }
+    ).items
     const townships = (
-      await Promise.all(units.map(async (d) => ((await (await fetch(`${server.url}/v1/divisions/${d.code}/children?limit=100`)).json()) as { items: Array<{ code: string }> }).items))
+      await Promise.all(
+        units.map(
+          async (d) =>
+            (
+              (await (await fetch(`${server.url}/v1/divisions/${d.code}/children?limit=100`)).json()) as {
+                items: Array<{ code: string }>
+              }
+            ).items
+        )
+      )
     ).flat()
     let acknowledged = 0
     let stop = false
@@ -53,7 +66,10 @@ export async function backupRound(port: number): Promise<BackupRound> {
     const clients = Array.from({ length: 4 }, client)
     await new Promise((resolve) => setTimeout(resolve, 800))
     const acknowledgedBefore = acknowledged
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/backup.ts', copy], { env: { ...process.env, DATABASE_PATH: path }, encoding: 'utf8' })
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/backup.ts', copy], {
+      env: { ...process.env, DATABASE_PATH: path },
+      encoding: 'utf8'
+    })
     await new Promise((resolve) => setTimeout(resolve, 400))
     stop = true
     await Promise.all(clients)
@@ -63,13 +79,17 @@ export async function backupRound(port: number): Promise<BackupRound> {
     const live = new Database(path, { readonly: true })
     const backup = new Database(copy, { readonly: true })
     const inBackup = backup
-      .prepare('SELECT h.unit_code AS unit, h.year, h.current_revision AS revision, r.body FROM reports h JOIN report_revisions r ON r.report_id = h.id AND r.revision = h.current_revision')
+      .prepare(
+        'SELECT h.unit_code AS unit, h.year, h.current_revision AS revision, r.body FROM reports h JOIN report_revisions r ON r.report_id = h.id AND r.revision = h.current_revision'
+      )
       .all() as Array<{ unit: string; year: number; revision: number; body: string }>
     const liveRevision = live.prepare(
       'SELECT r.body FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE h.unit_code = ? AND h.year = ? AND r.revision = ?'
     )
     let mismatched = 0
-    for (const row of inBackup) if ((liveRevision.get(row.unit, row.year, row.revision) as { body: string } | undefined)?.body !== row.body) mismatched++
+    for (const row of inBackup)
+      if ((liveRevision.get(row.unit, row.year, row.revision) as { body: string } | undefined)?.body !== row.body)
+        mismatched++
     live.close()
     backup.close()
     const problems = checkDatabase(copy)
@@ -78,14 +98,30 @@ export async function backupRound(port: number): Promise<BackupRound> {
     const restored = await startServer('src/server.ts', { ...env, DATABASE_PATH: copy }, port, '/readyz')
     let unreadable = 0
     for (const row of inBackup) {
-      const answer = (await (await fetch(`${restored.url}/v1/reports/${row.unit}/${row.year}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      const answer = (await (
+        await fetch(`${restored.url}/v1/reports/${row.unit}/${row.year}`, {
+          headers: { authorization: `Bearer ${token}` }
+        })
+      ).json()) as {
         revision?: number
         requests?: unknown
       }
-      if (answer.revision !== row.revision || JSON.stringify(answer.requests) !== JSON.stringify((JSON.parse(row.body) as { requests: unknown }).requests)) unreadable++
+      if (
+        answer.revision !== row.revision ||
+        JSON.stringify(answer.requests) !== JSON.stringify((JSON.parse(row.body) as { requests: unknown }).requests)
+      )
+        unreadable++
     }
     await restored.stop()
-    return { acknowledgedBefore, acknowledgedTotal: acknowledged, reportsInBackup: inBackup.length, mismatched, unreadable, problems, output: output.trim() }
+    return {
+      acknowledgedBefore,
+      acknowledgedTotal: acknowledged,
+      reportsInBackup: inBackup.length,
+      mismatched,
+      unreadable,
+      problems,
+      output: output.trim()
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -94,7 +130,8 @@ export async function backupRound(port: number): Promise<BackupRound> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await backupRound(3952)
   console.log(result)
-  const ok = result.reportsInBackup > 0 && result.mismatched === 0 && result.unreadable === 0 && result.problems.length === 0
+  const ok =
+    result.reportsInBackup > 0 && result.mismatched === 0 && result.unreadable === 0 && result.problems.length === 0
   console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`)
   process.exit(ok ? 0 : 1)
 }

@@ -25,7 +25,9 @@ export async function crashRound(round: number, port: number): Promise<CrashRoun
     const token = prepareDatabase(path)
     const env = { DATABASE_PATH: path, LOG_LEVEL: 'silent', WRITE_LIMIT_PER_MINUTE: '1000000' }
     const server = await startServer('src/server.ts', env, port, '/readyz')
-    const units = (await (await fetch(`${server.url}/v1/divisions/350803/children?limit=100`)).json()) as { items: Array<{ code: string }> }
+    const units = (await (await fetch(`${server.url}/v1/divisions/350803/children?limit=100`)).json()) as {
+      items: Array<{ code: string }>
+    }
     const codes = units.items.map((u) => u.code)
     const acknowledged: Acknowledged[] = []
     const random = seededRandom(round * 7919 + 1)
@@ -36,7 +38,13 @@ export async function crashRound(round: number, port: number): Promise<CrashRoun
         const i = n++
         const unit = codes[(id * 7 + i) % codes.length]!
         const year = 2021 + (i % 3)
-        const report = sampleReport({ unit, year, template: 'gb2021', random: seededRandom(round * 100_000 + i), status: i % 5 === 0 ? 'draft' : 'submitted' })
+        const report = sampleReport({
+          unit,
+          year,
+          template: 'gb2021',
+          random: seededRandom(round * 100_000 + i),
+          status: i % 5 === 0 ? 'draft' : 'submitted'
+        })
         try {
           const response = await fetch(`${server.url}/v1/reports/${unit}/${year}`, {
             method: 'PUT',
@@ -44,7 +52,13 @@ export async function crashRound(round: number, port: number): Promise<CrashRoun
             body: JSON.stringify(report)
           })
           const body = (await response.json()) as { revision?: number }
-          if (response.ok) acknowledged.push({ unit, year, revision: body.revision!, body: canonicalJson(toReport(report, unit, year)) })
+          if (response.ok)
+            acknowledged.push({
+              unit,
+              year,
+              revision: body.revision!,
+              body: canonicalJson(toReport(report, unit, year))
+            })
         } catch {
           // the server died under this request: it was never acknowledged
         }

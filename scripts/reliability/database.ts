@@ -16,7 +16,12 @@ export function prepareDatabase(path: string): string {
   const connection = openDatabase(path)
   const repos = createRepositories(connection)
   seedDivisions(repos.divisions)
-  const { token } = issueToken(repos, { role: 'admin', label: 'reliability' }, { actor: null, requestId: 'reliability', clientAddress: 'local' }, new Date())
+  const { token } = issueToken(
+    repos,
+    { role: 'admin', label: 'reliability' },
+    { actor: null, requestId: 'reliability', clientAddress: 'local' },
+    new Date()
+  )
   connection.sqlite.close()
   return token
 }
@@ -51,7 +56,15 @@ export function countLost(path: string, acknowledged: readonly Acknowledged[]): 
 export function fingerprint(path: string): string {
   const db = new Database(path, { readonly: true })
   try {
-    const tables = ['reports', 'report_revisions', 'report_reviews', 'current_cells', 'rollups', 'deadlines', 'audit_log']
+    const tables = [
+      'reports',
+      'report_revisions',
+      'report_reviews',
+      'current_cells',
+      'rollups',
+      'deadlines',
+      'audit_log'
+    ]
     const rows = tables.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).raw().all())
     rows.push(db.prepare('SELECT id, role, scope, revoked_at FROM tokens ORDER BY id').raw().all())
     return JSON.stringify(rows)
@@ -75,17 +88,26 @@ export function checkDatabase(path: string): string[] {
       const n = (db.prepare(sql).get() as { n: number }).n
       if (n > 0) problems.push(`${n} ${label}`)
     }
-    count('revisions without a report', 'SELECT count(*) n FROM report_revisions r LEFT JOIN reports h ON h.id = r.report_id WHERE h.id IS NULL')
+    count(
+      'revisions without a report',
+      'SELECT count(*) n FROM report_revisions r LEFT JOIN reports h ON h.id = r.report_id WHERE h.id IS NULL'
+    )
     count(
       'reports without their current revision',
       'SELECT count(*) n FROM reports h LEFT JOIN report_revisions r ON r.report_id = h.id AND r.revision = h.current_revision WHERE r.id IS NULL'
     )
-    count('reports with revisions after the current one', 'SELECT count(*) n FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE r.revision > h.current_revision')
+    count(
+      'reports with revisions after the current one',
+      'SELECT count(*) n FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE r.revision > h.current_revision'
+    )
     count(
       'reports whose current cells are missing or stale',
       'SELECT count(*) n FROM reports h LEFT JOIN current_cells c ON c.report_id = h.id WHERE c.report_id IS NULL OR c.revision <> h.current_revision'
     )
-    count('cells without a report', 'SELECT count(*) n FROM current_cells c LEFT JOIN reports h ON h.id = c.report_id WHERE h.id IS NULL')
+    count(
+      'cells without a report',
+      'SELECT count(*) n FROM current_cells c LEFT JOIN reports h ON h.id = c.report_id WHERE h.id IS NULL'
+    )
     count(
       'revisions without their audit entry',
       `SELECT count(*) n FROM report_revisions r JOIN reports h ON h.id = r.report_id

@@ -26,8 +26,17 @@ export async function shutdownRound(port: number): Promise<ShutdownRound> {
   const path = join(dir, 'ogi.sqlite')
   try {
     const token = prepareDatabase(path)
-    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'silent', WRITE_LIMIT_PER_MINUTE: '1000000' }, port, '/readyz')
-    const units = ((await (await fetch(`${server.url}/v1/divisions/350803/children?limit=100`)).json()) as { items: Array<{ code: string }> }).items
+    const server = await startServer(
+      'src/server.ts',
+      { DATABASE_PATH: path, LOG_LEVEL: 'silent', WRITE_LIMIT_PER_MINUTE: '1000000' },
+      port,
+      '/readyz'
+    )
+    const units = (
+      (await (await fetch(`${server.url}/v1/divisions/350803/children?limit=100`)).json()) as {
+        items: Array<{ code: string }>
+      }
+    ).items
     const acknowledged: Acknowledged[] = []
     let refused = 0
     let broken = 0
@@ -45,12 +54,19 @@ export async function shutdownRound(port: number): Promise<ShutdownRound> {
             body: JSON.stringify(report)
           })
           const body = (await response.json()) as { revision?: number }
-          if (response.ok) acknowledged.push({ unit, year: 2021, revision: body.revision!, body: canonicalJson(toReport(report, unit, 2021)) })
+          if (response.ok)
+            acknowledged.push({
+              unit,
+              year: 2021,
+              revision: body.revision!,
+              body: canonicalJson(toReport(report, unit, 2021))
+            })
           else if (response.status === 503) refused++
           else broken++
         } catch (error) {
           // After SIGTERM the listener is closed: a refused connection is the expected answer.
-          if (terminating && /ECONNREFUSED|other side closed|ECONNRESET/.test(String((error as Error).cause ?? error))) refused++
+          if (terminating && /ECONNREFUSED|other side closed|ECONNRESET/.test(String((error as Error).cause ?? error)))
+            refused++
           else broken++
           if (terminating) return
         }
@@ -75,7 +91,12 @@ export async function shutdownRound(port: number): Promise<ShutdownRound> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await shutdownRound(3951)
   console.log(result)
-  const ok = result.exit.code === 0 && result.lost === 0 && result.broken === 0 && result.walRemoved && result.problems.length === 0
+  const ok =
+    result.exit.code === 0 &&
+    result.lost === 0 &&
+    result.broken === 0 &&
+    result.walRemoved &&
+    result.problems.length === 0
   console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`)
   process.exit(ok ? 0 : 1)
 }

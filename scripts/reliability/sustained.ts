@@ -27,7 +27,14 @@ export interface SustainedRun {
 const YEAR = 2021
 
 function mixed(url: string, token: string, units: string[]) {
-  const bodies = units.flatMap((unit) => [1, 2].map((v) => ({ unit, body: JSON.stringify(sampleReport({ unit, year: 2022, template: 'gb2021', random: seededRandom(v * 7 + Number(unit.slice(-3))) })) })))
+  const bodies = units.flatMap((unit) =>
+    [1, 2].map((v) => ({
+      unit,
+      body: JSON.stringify(
+        sampleReport({ unit, year: 2022, template: 'gb2021', random: seededRandom(v * 7 + Number(unit.slice(-3))) })
+      )
+    }))
+  )
   let n = 0
   return {
     url,
@@ -65,12 +72,29 @@ export async function sustainedRun(seconds: number, port: number): Promise<Susta
   const path = join(dir, 'ogi.sqlite')
   try {
     const token = prepareDatabase(path)
-    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2020,2021', '--scale', 'district:35'], { env: { ...process.env, DATABASE_PATH: path } })
-    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn', WRITE_LIMIT_PER_MINUTE: '100000000' }, port, '/readyz')
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2020,2021', '--scale', 'district:35'],
+      { env: { ...process.env, DATABASE_PATH: path } }
+    )
+    const server = await startServer(
+      'src/server.ts',
+      { DATABASE_PATH: path, LOG_LEVEL: 'warn', WRITE_LIMIT_PER_MINUTE: '100000000' },
+      port,
+      '/readyz'
+    )
     try {
-      const units = ((await (await fetch(`${server.url}/v1/divisions/350803/children?limit=100`)).json()) as { items: Array<{ code: string }> }).items.map((u) => u.code)
+      const units = (
+        (await (await fetch(`${server.url}/v1/divisions/350803/children?limit=100`)).json()) as {
+          items: Array<{ code: string }>
+        }
+      ).items.map((u) => u.code)
       const run = (options: Partial<autocannon.Options>) =>
-        autocannon({ ...(mixed(server.url, token, units) as unknown as autocannon.Options), connections: 8, ...options } as autocannon.Options)
+        autocannon({
+          ...(mixed(server.url, token, units) as unknown as autocannon.Options),
+          connections: 8,
+          ...options
+        } as autocannon.Options)
       const capacity = await run({ duration: Math.min(10, Math.max(3, Math.round(seconds / 6))) })
       const targetRps = Math.max(1, Math.round(capacity.requests.average * 0.8))
       const samples: number[] = []
@@ -101,7 +125,10 @@ export async function sustainedRun(seconds: number, port: number): Promise<Susta
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await sustainedRun(Number(process.argv[2] ?? 60), 3953)
-  console.log({ ...result, rssMb: `${result.rssMb[0]} … ${result.rssMb.at(-1)} MB (${result.rssMb.length} samples, max ${Math.max(...result.rssMb)})` })
+  console.log({
+    ...result,
+    rssMb: `${result.rssMb[0]} … ${result.rssMb.at(-1)} MB (${result.rssMb.length} samples, max ${Math.max(...result.rssMb)})`
+  })
   const ok = result.errors === 0 && result.rssGrowth < 1.1
   console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`)
   process.exit(ok ? 0 : 1)

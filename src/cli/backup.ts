@@ -38,4 +38,6 @@ if (integrity !== 'ok') {
   console.error(`the copy failed its integrity check: ${String(integrity)}`)
   process.exit(1)
 }
-console.log(`backed up ${source} to ${target}: ${reports} reports, integrity ok, ${Math.round(performance.now() - started)} ms`)
+console.log(
+  `backed up ${source} to ${target}: ${reports} reports, integrity ok, ${Math.round(performance.now() - started)} ms`
+)

@@ -12,7 +12,10 @@ import type { Report } from '../domain/report.js'
 import { createRepositories } from '../plugins/db.js'
 import { createSubmissions } from '../services/submissions.js'
 
-const { values, positionals: files } = parseArgs({ allowPositionals: true, options: { commit: { type: 'boolean', default: false } } })
+const { values, positionals: files } = parseArgs({
+  allowPositionals: true,
+  options: { commit: { type: 'boolean', default: false } }
+})
 if (files.length === 0) {
   console.error('usage: npm run import -- [--commit] FILE…')
   process.exit(2)
@@ -32,7 +35,9 @@ for (const file of files) {
     const verdict = submissions.evaluatePage(result)
     let stored = ''
     if (values.commit && complete) {
-      const submitted = submissions.submit(complete, { context: { actor: null, requestId: 'cli-import', clientAddress: 'local' } })
+      const submitted = submissions.submit(complete, {
+        context: { actor: null, requestId: 'cli-import', clientAddress: 'local' }
+      })
       stored = submitted.unchanged ? '\tunchanged' : `\tstored r${submitted.head.currentRevision}`
     }
     console.log(

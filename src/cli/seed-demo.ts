@@ -22,9 +22,12 @@ function fail(message: string): never {
   process.exit(2)
 }
 
-const { values } = parseArgs({ options: { years: { type: 'string', default: '2020,2021' }, scale: { type: 'string', default: 'district:350803' } } })
+const { values } = parseArgs({
+  options: { years: { type: 'string', default: '2020,2021' }, scale: { type: 'string', default: 'district:350803' } }
+})
 const years = values.years.split(',').map(Number)
-if (years.some((y) => !Number.isInteger(y) || y < 2019 || y > beijingYear(new Date()))) fail(`--years must list report years from 2019 to this year`)
+if (years.some((y) => !Number.isInteger(y) || y < 2019 || y > beijingYear(new Date())))
+  fail(`--years must list report years from 2019 to this year`)
 const scale = values.scale
 const under = scale === 'national' ? '' : /^district:(\d{2}|\d{4}|\d{6})$/.exec(scale)?.[1]
 if (under === undefined) fail('--scale must be national or district:<code of a province, city or district>')

@@ -43,14 +43,20 @@ try {
       const role = values.role as Role
       if (!ROLES.includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`)
       const { row, token } = issueToken(repos, { role, scope: values.scope, label: values.label }, context, new Date())
-      console.log(`created ${row.id} (${row.role}${row.scope ? ` of ${row.scope}` : ''}); the token is shown only this once:`)
+      console.log(
+        `created ${row.id} (${row.role}${row.scope ? ` of ${row.scope}` : ''}); the token is shown only this once:`
+      )
       console.log(token)
       break
     }
     case 'list':
       for (const t of repos.tokens.list()) {
-        const state = t.revokedAt ? `revoked ${toBeijingIso(t.revokedAt)}` : `last used ${t.lastUsedAt ? toBeijingIso(t.lastUsedAt) : 'never'}`
-        console.log(`${t.id}\t${t.role}\t${t.scope ?? '-'}\t${t.label ?? ''}\tcreated ${toBeijingIso(t.createdAt)}\t${state}`)
+        const state = t.revokedAt
+          ? `revoked ${toBeijingIso(t.revokedAt)}`
+          : `last used ${t.lastUsedAt ? toBeijingIso(t.lastUsedAt) : 'never'}`
+        console.log(
+          `${t.id}\t${t.role}\t${t.scope ?? '-'}\t${t.label ?? ''}\tcreated ${toBeijingIso(t.createdAt)}\t${state}`
+        )
       }
       break
     case 'revoke': {

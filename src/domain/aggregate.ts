@@ -57,7 +57,8 @@ function tree(rows: readonly RowDef[], prefix: string, value: (code: string) => 
   for (const row of rows) {
     const path = `${prefix}.${row.key}`
     const node: Tree = row.children ? tree(row.children, path, value) : {}
-    for (const column of row.columns ?? []) node[column.key] = column.notAdditive ? null : value(`${path}.${column.key}`)
+    for (const column of row.columns ?? [])
+      node[column.key] = column.notAdditive ? null : value(`${path}.${column.key}`)
     out[row.key] = node
   }
   return out
@@ -87,21 +88,26 @@ export function coverageOf(sums: readonly Sums[], expected: number): Coverage {
  * cells mean different things); 三 and 四 across both, with gb2019's single （六）其他处理 row kept
  * apart as `outcomes.other.unclassified`.
  */
-export function aggregate(sums: readonly Sums[], expected: number, statuses: ReportStatus[] = DEFAULT_STATUSES): Aggregate {
+export function aggregate(
+  sums: readonly Sums[],
+  expected: number,
+  statuses: ReportStatus[] = DEFAULT_STATUSES
+): Aggregate {
   const wanted = new Set(statuses)
   const chosen = sums.filter((s) => wanted.has(s.status))
-  const byTemplate = Object.fromEntries(TEMPLATE_IDS.map((id) => [id, chosen.filter((s) => s.template === id)])) as Record<
-    TemplateId,
-    Sums[]
-  >
+  const byTemplate = Object.fromEntries(
+    TEMPLATE_IDS.map((id) => [id, chosen.filter((s) => s.template === id)])
+  ) as Record<TemplateId, Sums[]>
   const total = (rows: readonly Sums[], code: string) => tidy(rows.reduce((n, s) => n + (s.cells[code] ?? 0), 0))
-  const templates = Object.fromEntries(TEMPLATE_IDS.map((id) => [id, byTemplate[id].reduce((n, s) => n + s.reportCount, 0)])) as Record<
-    TemplateId,
-    number
-  >
+  const templates = Object.fromEntries(
+    TEMPLATE_IDS.map((id) => [id, byTemplate[id].reduce((n, s) => n + s.reportCount, 0)])
+  ) as Record<TemplateId, number>
 
   const proactive = Object.fromEntries(
-    TEMPLATE_IDS.map((id) => [id, templates[id] > 0 ? tree(table(id, 'proactive'), 'proactive', (code) => total(byTemplate[id], code)) : null])
+    TEMPLATE_IDS.map((id) => [
+      id,
+      templates[id] > 0 ? tree(table(id, 'proactive'), 'proactive', (code) => total(byTemplate[id], code)) : null
+    ])
   ) as Record<TemplateId, Tree | null>
 
   // gb2021's layout of 三 holds every cell both templates share; the gb2019 （六） row is added apart.
@@ -113,7 +119,8 @@ export function aggregate(sums: readonly Sums[], expected: number, statuses: Rep
   const appeals = tree(table('gb2021', 'appeals'), 'appeals', (code) => total(chosen, code))
 
   const cell = (code: string) => total(chosen, code)
-  const decided = (group: string) => cell(`appeals.${group}.upheld`) + cell(`appeals.${group}.corrected`) + cell(`appeals.${group}.other`)
+  const decided = (group: string) =>
+    cell(`appeals.${group}.upheld`) + cell(`appeals.${group}.corrected`) + cell(`appeals.${group}.other`)
   const indicators: Indicators = {
     disclosureRate: ratio(
       cell('requests.outcomes.granted.total') + cell('requests.outcomes.partiallyGranted.total'),
@@ -124,7 +131,10 @@ export function aggregate(sums: readonly Sums[], expected: number, statuses: Rep
       cell('appeals.litigationDirect.corrected') + cell('appeals.litigationAfterReconsideration.corrected'),
       decided('litigationDirect') + decided('litigationAfterReconsideration')
     ),
-    backlogRate: ratio(cell('requests.carriedForward.total'), cell('requests.received.total') + cell('requests.carriedOver.total'))
+    backlogRate: ratio(
+      cell('requests.carriedForward.total'),
+      cell('requests.received.total') + cell('requests.carriedOver.total')
+    )
   }
 
   return {

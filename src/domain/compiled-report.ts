@@ -42,7 +42,10 @@ function valueOf(input: CompiledInput, template: TemplateId, code: string): unkn
   if (layoutOf(input.year) === 'gb2019' && code.startsWith('requests.outcomes.other.')) {
     const column = path.at(-1)!
     const other = (aggregate.requests.outcomes as Record<string, Record<string, Record<string, number>>>).other!
-    return ['unclassified', 'overdueCorrection', 'overdueFee', 'otherReasons'].reduce((sum, row) => sum + (other[row]?.[column] ?? 0), 0)
+    return ['unclassified', 'overdueCorrection', 'overdueFee', 'otherReasons'].reduce(
+      (sum, row) => sum + (other[row]?.[column] ?? 0),
+      0
+    )
   }
   return at(aggregate, path)
 }
@@ -53,7 +56,8 @@ function proactiveTemplates(input: CompiledInput): TemplateId[] {
   return used.length > 0 ? used : [layoutOf(input.year)]
 }
 
-const unclassifiedRow = (input: CompiledInput) => layoutOf(input.year) === 'gb2021' && input.aggregate.templates.gb2019 > 0
+const unclassifiedRow = (input: CompiledInput) =>
+  layoutOf(input.year) === 'gb2021' && input.aggregate.templates.gb2019 > 0
 
 /** Up to thirty names, then how many there are in all. */
 function list(names: string[], total: number): string {
@@ -63,15 +67,20 @@ function list(names: string[], total: number): string {
 /** The coverage line under the tables: never let a missing report pass for a zero. */
 export function coverageLine(input: CompiledInput): string {
   const c = input.aggregate.coverage
-  const parts = [`本表汇总${input.scope.name}应报送的${c.expected}个乡镇（街道）中已报送的${c.submitted}个（按时${c.onTime}个，逾期${c.late}个）`]
-  parts.push(c.missing > 0 ? `未报送（或仅有草稿、被退回）${c.missing}个：${list(input.missing, c.missing)}` : '无未报送单位')
+  const parts = [
+    `本表汇总${input.scope.name}应报送的${c.expected}个乡镇（街道）中已报送的${c.submitted}个（按时${c.onTime}个，逾期${c.late}个）`
+  ]
+  parts.push(
+    c.missing > 0 ? `未报送（或仅有草稿、被退回）${c.missing}个：${list(input.missing, c.missing)}` : '无未报送单位'
+  )
   if (c.late > 0) parts.push(`逾期报送${c.late}个：${list(input.late, c.late)}`)
   return parts.join('；') + '。'
 }
 
 const title = (input: CompiledInput) => `${input.scope.name}${input.year}年政府信息公开工作年度报告统计表（汇总）`
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+const escape = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
 const STYLE = `
 body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; margin: 2em auto; max-width: 60em; color: #000; }
@@ -92,11 +101,16 @@ export function compiledHtml(input: CompiledInput): string {
   const proactive = templates
     .map((template) => {
       const tables = renderTables(template, (code) => figure(valueOf(input, template, code)))
-      const caption = templates.length > 1 ? `<p class="caption">按${TEMPLATE_NAMES[template]}报送的${input.aggregate.templates[template]}个单位</p>` : ''
+      const caption =
+        templates.length > 1
+          ? `<p class="caption">按${TEMPLATE_NAMES[template]}报送的${input.aggregate.templates[template]}个单位</p>`
+          : ''
       return caption + tables.proactive
     })
     .join('\n')
-  const tables = renderTables(layout, (code) => figure(valueOf(input, layout, code)), { unclassified: unclassifiedRow(input) })
+  const tables = renderTables(layout, (code) => figure(valueOf(input, layout, code)), {
+    unclassified: unclassifiedRow(input)
+  })
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escape(title(input))}</title><style>${STYLE}</style></head>
 <body>
@@ -122,27 +136,52 @@ export function compiledMarkdown(input: CompiledInput): string {
   const layout = layoutOf(input.year)
   const out = [`# ${title(input)}`, '', `## ${TABLE_HEADINGS.proactive}`, '']
   for (const template of proactiveTemplates(input)) {
-    if (proactiveTemplates(input).length > 1) out.push(`按${TEMPLATE_NAMES[template]}报送的${input.aggregate.templates[template]}个单位：`, '')
+    if (proactiveTemplates(input).length > 1)
+      out.push(`按${TEMPLATE_NAMES[template]}报送的${input.aggregate.templates[template]}个单位：`, '')
     const rows = flatRows(template, 'proactive')
     const width = Math.max(...rows.map((r) => r.cells.length))
     out.push(
       mdTable(
         ['信息内容', ...Array.from({ length: width }, (_, i) => `栏${i + 1}`)],
-        rows.map((r) => [r.label, ...r.cells.map((c) => `${c.column}：${figure(valueOf(input, template, c.code))}`), ...Array(width - r.cells.length).fill('')])
+        rows.map((r) => [
+          r.label,
+          ...r.cells.map((c) => `${c.column}：${figure(valueOf(input, template, c.code))}`),
+          ...Array(width - r.cells.length).fill('')
+        ])
       ),
       ''
     )
   }
   const requestRows = flatRows(layout, 'requests', { unclassified: unclassifiedRow(input) })
-  out.push(`## ${TABLE_HEADINGS.requests}`, '', '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', '')
-  out.push(mdTable(['项目', ...requestRows[0]!.cells.map((c) => c.column)], requestRows.map((r) => [r.label, ...r.cells.map((c) => figure(valueOf(input, layout, c.code)))])), '')
+  out.push(
+    `## ${TABLE_HEADINGS.requests}`,
+    '',
+    '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）',
+    ''
+  )
+  out.push(
+    mdTable(
+      ['项目', ...requestRows[0]!.cells.map((c) => c.column)],
+      requestRows.map((r) => [r.label, ...r.cells.map((c) => figure(valueOf(input, layout, c.code)))])
+    ),
+    ''
+  )
   const groups = [
     ['reconsideration', '行政复议'],
     ['litigationDirect', '行政诉讼·未经复议直接起诉'],
     ['litigationAfterReconsideration', '行政诉讼·复议后起诉']
   ]
   out.push(`## ${TABLE_HEADINGS.appeals}`, '')
-  out.push(mdTable(['', ...APPEAL_COLUMNS.map((c) => c.zh)], groups.map(([key, label]) => [label!, ...APPEAL_COLUMNS.map((c) => figure(valueOf(input, layout, `appeals.${key}.${c.key}`)))])), '')
+  out.push(
+    mdTable(
+      ['', ...APPEAL_COLUMNS.map((c) => c.zh)],
+      groups.map(([key, label]) => [
+        label!,
+        ...APPEAL_COLUMNS.map((c) => figure(valueOf(input, layout, `appeals.${key}.${c.key}`)))
+      ])
+    ),
+    ''
+  )
   out.push(coverageLine(input), '')
   return out.join('\n')
 }
@@ -157,8 +196,10 @@ export function compiledCsvRows(input: CompiledInput): string[][] {
     }
   }
   for (const row of flatRows(layout, 'requests', { unclassified: unclassifiedRow(input) })) {
-    for (const cell of row.cells) rows.push(['三', layout, cell.code, `${row.label} · ${cell.column}`, figure(valueOf(input, layout, cell.code))])
+    for (const cell of row.cells)
+      rows.push(['三', layout, cell.code, `${row.label} · ${cell.column}`, figure(valueOf(input, layout, cell.code))])
   }
-  for (const cell of TEMPLATES[layout].cells.filter((c) => c.table === 'appeals')) rows.push(['四', layout, cell.code, cell.zh, figure(valueOf(input, layout, cell.code))])
+  for (const cell of TEMPLATES[layout].cells.filter((c) => c.table === 'appeals'))
+    rows.push(['四', layout, cell.code, cell.zh, figure(valueOf(input, layout, cell.code))])
   return rows
 }

@@ -40,7 +40,8 @@ export function signature(text: string | null | undefined): number[] | null {
   for (let i = 0; i < hashes.length; i++) hashes[i] = hash(clean, i, i + SHINGLE)
   hashes.sort()
   const sketch: number[] = []
-  for (let i = 0; i < hashes.length && sketch.length < SKETCH_SIZE; i++) if (i === 0 || hashes[i] !== hashes[i - 1]) sketch.push(hashes[i]!)
+  for (let i = 0; i < hashes.length && sketch.length < SKETCH_SIZE; i++)
+    if (i === 0 || hashes[i] !== hashes[i - 1]) sketch.push(hashes[i]!)
   return sketch
 }
 
@@ -79,7 +80,20 @@ export interface StatedFigure {
   what: { zh: string; en: string }
 }
 
-const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+const CN_DIGITS: Record<string, number> = {
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9
+}
 const NUMBER = '(\\d+|[零〇一二两三四五六七八九十百]+)'
 
 /** 13, or 十三, 二十, 一百零五 … up to 999. */
@@ -103,19 +117,28 @@ export function readNumber(text: string): number | null {
 const PATTERNS: Array<{ pattern: RegExp; cells: string[]; what: { zh: string; en: string } }> = [
   {
     // 共受理政府信息公开申请0件 / 本年度共收到政府信息公开申请3件 / 新收政府信息公开申请 12 件
-    pattern: new RegExp(`(?:共|本年度?|全年)(?:受理|收到|新收)(?:了)?(?:政府信息)?(?:公开)?申请\\s*${NUMBER}\\s*(?:件|个|份)`, 'u'),
+    pattern: new RegExp(
+      `(?:共|本年度?|全年)(?:受理|收到|新收)(?:了)?(?:政府信息)?(?:公开)?申请\\s*${NUMBER}\\s*(?:件|个|份)`,
+      'u'
+    ),
     cells: ['requests.received.total'],
     what: { zh: '本年新收政府信息公开申请数量', en: 'applications received this year' }
   },
   {
     // 收到行政复议申请1件 / 发生政府信息公开行政复议案件2件
-    pattern: new RegExp(`(?:收到|发生|共有)(?:政府信息公开)?(?:类)?行政复议(?:申请|案件)?\\s*${NUMBER}\\s*(?:件|起|宗)`, 'u'),
+    pattern: new RegExp(
+      `(?:收到|发生|共有)(?:政府信息公开)?(?:类)?行政复议(?:申请|案件)?\\s*${NUMBER}\\s*(?:件|起|宗)`,
+      'u'
+    ),
     cells: ['appeals.reconsideration.total'],
     what: { zh: '行政复议总计', en: 'administrative reconsiderations' }
   },
   {
     // 行政诉讼案件0件 / 被提起行政诉讼2起
-    pattern: new RegExp(`(?:提起|发生|收到)(?:政府信息公开)?(?:类)?行政诉讼(?:案件)?\\s*${NUMBER}\\s*(?:件|起|宗)`, 'u'),
+    pattern: new RegExp(
+      `(?:提起|发生|收到)(?:政府信息公开)?(?:类)?行政诉讼(?:案件)?\\s*${NUMBER}\\s*(?:件|起|宗)`,
+      'u'
+    ),
     cells: ['appeals.litigationDirect.total', 'appeals.litigationAfterReconsideration.total'],
     what: { zh: '行政诉讼总计（两类之和）', en: 'litigation (both groups)' }
   }

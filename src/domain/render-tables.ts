@@ -5,7 +5,8 @@ import { APPEAL_COLUMNS, APPLICANT_COLUMNS, TEMPLATES, type RowDef, type Templat
 /** The text to print in a cell, by cell code (an empty string leaves the cell blank). */
 export type CellText = (code: string) => string
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+const escape = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
 function td(text: string, attributes: { rowspan?: number; colspan?: number; header?: boolean } = {}): string {
   const tag = attributes.header ? 'th' : 'td'
@@ -22,7 +23,8 @@ function proactive(template: TemplateId, text: CellText): string {
   const width = 4
   const out: string[] = []
   const sections = new Map<string, RowDef[]>()
-  for (const row of rows(template, 'proactive')) sections.set(row.section!, [...(sections.get(row.section!) ?? []), row])
+  for (const row of rows(template, 'proactive'))
+    sections.set(row.section!, [...(sections.get(row.section!) ?? []), row])
   for (const [section, sectionRows] of sections) {
     const columns = sectionRows[0]!.columns!
     out.push(`<tr>${td(section, { colspan: width, header: true })}</tr>`)
@@ -68,13 +70,17 @@ function requests(template: TemplateId, text: CellText, unclassified: boolean): 
   const header = [
     `<tr>${td('（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', { rowspan: 3, colspan: labelColumns, header: true })}${td('申请人情况', { colspan: 7, header: true })}</tr>`,
     `<tr>${td('自然人', { rowspan: 2, header: true })}${td('法人或其他组织', { colspan: 5, header: true })}${td('总计', { rowspan: 2, header: true })}</tr>`,
-    `<tr>${APPLICANT_COLUMNS.slice(1, 6).map((c) => td(c.zh, { header: true })).join('')}</tr>`
+    `<tr>${APPLICANT_COLUMNS.slice(1, 6)
+      .map((c) => td(c.zh, { header: true }))
+      .join('')}</tr>`
   ]
   const body: string[] = []
   const walk = (row: RowDef, depth: number, path: string, pending: string): void => {
     const here = `${path}.${row.key}`
     if (row.children) {
-      row.children.forEach((child, i) => walk(child, depth + 1, here, (i === 0 ? pending : '') + (i === 0 ? td(row.zh, { rowspan: leaves(row) }) : '')))
+      row.children.forEach((child, i) =>
+        walk(child, depth + 1, here, (i === 0 ? pending : '') + (i === 0 ? td(row.zh, { rowspan: leaves(row) }) : ''))
+      )
       return
     }
     const label = td(row.zh, { colspan: labelColumns - depth })
@@ -92,7 +98,9 @@ function appeals(template: TemplateId, text: CellText): string {
     `<tr>${APPEAL_COLUMNS.map((c) => td(c.zh, { rowspan: 2, header: true })).join('')}${td('未经复议直接起诉', { colspan: 5, header: true })}${td('复议后起诉', { colspan: 5, header: true })}</tr>`,
     `<tr>${[...APPEAL_COLUMNS, ...APPEAL_COLUMNS].map((c) => td(c.zh, { header: true })).join('')}</tr>`
   ]
-  const figures = [reconsideration!, direct!, after!].flatMap((group) => APPEAL_COLUMNS.map((c) => td(text(`appeals.${group.key}.${c.key}`))))
+  const figures = [reconsideration!, direct!, after!].flatMap((group) =>
+    APPEAL_COLUMNS.map((c) => td(text(`appeals.${group.key}.${c.key}`)))
+  )
   return `<table class="t4">${[...header, `<tr>${figures.join('')}</tr>`].join('\n')}</table>`
 }
 
@@ -111,17 +119,26 @@ export function renderTables(
   text: CellText,
   options: { unclassified?: boolean } = {}
 ): { proactive: string; requests: string; appeals: string } {
-  return { proactive: proactive(template, text), requests: requests(template, text, options.unclassified ?? false), appeals: appeals(template, text) }
+  return {
+    proactive: proactive(template, text),
+    requests: requests(template, text, options.unclassified ?? false),
+    appeals: appeals(template, text)
+  }
 }
 
 /** Tables 二 (of one template) and 三 of the layout, flattened to rows of labelled cells: for Markdown and CSV. */
-export function flatRows(template: TemplateId, table: 'proactive' | 'requests', options: { unclassified?: boolean } = {}) {
+export function flatRows(
+  template: TemplateId,
+  table: 'proactive' | 'requests',
+  options: { unclassified?: boolean } = {}
+) {
   const out: Array<{ label: string; cells: Array<{ code: string; column: string }> }> = []
   const walk = (row: RowDef, path: string, labels: string[]) => {
     const here = `${path}.${row.key}`
     const names = [...labels, row.zh]
     for (const child of row.children ?? []) walk(child, here, names)
-    if (row.columns) out.push({ label: names.join(' '), cells: row.columns.map((c) => ({ code: `${here}.${c.key}`, column: c.zh })) })
+    if (row.columns)
+      out.push({ label: names.join(' '), cells: row.columns.map((c) => ({ code: `${here}.${c.key}`, column: c.zh })) })
   }
   const source = table === 'requests' ? requestRows(template, options.unclassified ?? false) : rows(template, table)
   for (const row of source) walk(row, table, [])

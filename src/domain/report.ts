@@ -62,7 +62,10 @@ export function toReport(input: ReportInput, unit: string, year: number): Report
 }
 
 /** The value at a cell's path; `undefined` when the path does not exist in the report. */
-export function readCell(report: Pick<Report, 'proactive' | 'requests' | 'appeals'>, path: readonly string[]): CellValue | undefined {
+export function readCell(
+  report: Pick<Report, 'proactive' | 'requests' | 'appeals'>,
+  path: readonly string[]
+): CellValue | undefined {
   // An indexed loop over plain property reads: the rules call this for every cell of every report.
   let node: unknown = report
   for (let i = 0; i < path.length; i++) {
@@ -81,7 +84,9 @@ export function cellValues(report: Report): Array<{ cell: CellDef; value: CellVa
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        )
       : v
   )
 }
@@ -113,7 +118,12 @@ export function diffReports(before: Report, after: Report): CellChange[] {
       for (const key of keys) walk(left[key], right[key], [...path, key])
       return
     }
-    if (a !== b) changes.push({ cell: path.join('.'), old: (a ?? null) as CellChange['old'], new: (b ?? null) as CellChange['new'] })
+    if (a !== b)
+      changes.push({
+        cell: path.join('.'),
+        old: (a ?? null) as CellChange['old'],
+        new: (b ?? null) as CellChange['new']
+      })
   }
   walk(before, after, [])
   return changes

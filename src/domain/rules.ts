@@ -141,7 +141,10 @@ function planFor(template: TemplateId) {
       here: at(['requests', 'carriedOver'], column.key),
       there: at(['requests', 'carriedForward'], column.key)
     })),
-    negative: withColumn('change').map((row) => ({ label: row.label, paths: [at(row.path, 'previousCount'), at(row.path, 'change')] })),
+    negative: withColumn('change').map((row) => ({
+      label: row.label,
+      paths: [at(row.path, 'previousCount'), at(row.path, 'change')]
+    })),
     inForce: withColumn('inForce').map((row) => ({
       label: row.label,
       inForce: at(row.path, 'inForce'),
@@ -152,7 +155,9 @@ function planFor(template: TemplateId) {
     cells: TEMPLATES[template].cells,
     // Year-on-year: the total of every row of 三 and 四, and 二's counts of the same meaning.
     jumpCells: TEMPLATES[template].cells.filter(
-      (c) => (c.table !== 'proactive' && c.path.at(-1) === 'total') || (c.table === 'proactive' && c.path.at(-1) === 'decisions')
+      (c) =>
+        (c.table !== 'proactive' && c.path.at(-1) === 'total') ||
+        (c.table === 'proactive' && c.path.at(-1) === 'decisions')
     ),
     outlierCells: TEMPLATES[template].cells.filter((c) => OUTLIER_CODES.includes(c.code))
   }
@@ -298,22 +303,22 @@ export const RULES: readonly RuleDef[] = [
     },
     evaluate: ({ report }) =>
       PLANS[report.template].negative.flatMap(({ label, paths }) => {
-          const left = sum(report, paths)
-          if (left >= 0) return []
-          return [
-            {
-              rule: 'E-PROACTIVE-NEGATIVE',
-              severity: 'error',
-              cells: paths.map(pointer),
-              left,
-              right: 0,
-              message: {
-                zh: `${label.zh}：上一年项目数量加本年增/减为负数（${left}）`,
-                en: `${label.en}: previous count + change is negative (${left})`
-              }
+        const left = sum(report, paths)
+        if (left >= 0) return []
+        return [
+          {
+            rule: 'E-PROACTIVE-NEGATIVE',
+            severity: 'error',
+            cells: paths.map(pointer),
+            left,
+            right: 0,
+            message: {
+              zh: `${label.zh}：上一年项目数量加本年增/减为负数（${left}）`,
+              en: `${label.en}: previous count + change is negative (${left})`
             }
-          ]
-        })
+          }
+        ]
+      })
   },
   {
     id: 'W-CARRY-CONTINUITY',
@@ -358,23 +363,23 @@ export const RULES: readonly RuleDef[] = [
     evaluate: ({ report, previous }) => {
       if (report.template !== 'gb2021' || previous?.template !== 'gb2021') return []
       return PLANS.gb2021.inForce.flatMap(({ label, inForce, issued, repealed }) => {
-          const left = value(report, inForce)
-          const right = value(previous, inForce) + value(report, issued) - value(report, repealed)
-          if (left === right) return []
-          return [
-            {
-              rule: 'W-INFORCE-CONTINUITY',
-              severity: 'warning',
-              cells: [inForce, issued, repealed].map(pointer),
-              left,
-              right,
-              message: {
-                zh: `${label.zh}：现行有效件数（${left}）不等于上年现行有效件数加本年制发减本年废止（${right}）`,
-                en: `${label.en}: in force (${left}) ≠ last year's in force + issued − repealed (${right})`
-              }
+        const left = value(report, inForce)
+        const right = value(previous, inForce) + value(report, issued) - value(report, repealed)
+        if (left === right) return []
+        return [
+          {
+            rule: 'W-INFORCE-CONTINUITY',
+            severity: 'warning',
+            cells: [inForce, issued, repealed].map(pointer),
+            left,
+            right,
+            message: {
+              zh: `${label.zh}：现行有效件数（${left}）不等于上年现行有效件数加本年制发减本年废止（${right}）`,
+              en: `${label.en}: in force (${left}) ≠ last year's in force + issued − repealed (${right})`
             }
-          ]
-        })
+          }
+        ]
+      })
     }
   },
   {
@@ -452,10 +457,14 @@ export const RULES: readonly RuleDef[] = [
         for (const other of peers.narratives) {
           if (other.part !== part) continue
           const score = similarity(own, other.signature)
-          if (score >= COPY_THRESHOLD && score > (best?.score ?? 0)) best = { unit: other.unit, year: other.year, score }
+          if (score >= COPY_THRESHOLD && score > (best?.score ?? 0))
+            best = { unit: other.unit, year: other.year, score }
         }
         if (!best) return []
-        const name = part === 'overview' ? { zh: '一、总体情况', en: 'Part 一 (overview)' } : { zh: '五、存在的主要问题及改进情况', en: 'Part 五 (problems)' }
+        const name =
+          part === 'overview'
+            ? { zh: '一、总体情况', en: 'Part 一 (overview)' }
+            : { zh: '五、存在的主要问题及改进情况', en: 'Part 五 (problems)' }
         const same = best.unit === report.unit
         return [
           {
@@ -613,7 +622,11 @@ export interface SkippedRule {
   skipped: string
 }
 
-const NEED_REASONS: Record<RuleNeed, string> = { unit: 'unit unknown', year: 'year unknown', township: 'the organ is not a township' }
+const NEED_REASONS: Record<RuleNeed, string> = {
+  unit: 'unit unknown',
+  year: 'year unknown',
+  township: 'the organ is not a township'
+}
 
 /** What a rule needs: its own needs, and the unit and year for comparing with other reports. */
 export const needsOf = (rule: RuleDef): readonly RuleNeed[] =>

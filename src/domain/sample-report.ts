@@ -111,11 +111,16 @@ export function sampleReport(options: SampleOptions): Report {
   // Decisions per year of each kind of matter, in proportion to the township's size.
   const matter = (perScale: number) => {
     const previousCount = int(scale * 5)
-    return { previousCount, change: int(scale) - Math.min(previousCount, int(scale)), decisions: around(scale * perScale) }
+    return {
+      previousCount,
+      change: int(scale) - Math.min(previousCount, int(scale)),
+      decisions: around(scale * perScale)
+    }
   }
   const normativeDocuments2021 = () => {
     const issued = int(3) + 1
-    const before = options.previous?.template === 'gb2021' ? (options.previous.proactive.normativeDocuments as CellTree) : undefined
+    const before =
+      options.previous?.template === 'gb2021' ? (options.previous.proactive.normativeDocuments as CellTree) : undefined
     const previousInForce = before ? (before.inForce as number) : int(20) + 4
     const repealed = Math.min(int(1), previousInForce)
     return { issued, repealed, inForce: previousInForce + issued - repealed }
@@ -148,7 +153,11 @@ export function sampleReport(options: SampleOptions): Report {
     year: options.year,
     template,
     status: options.status ?? 'submitted',
-    meta: { title: `${name}年政府信息公开工作年度报告`, organ: `${options.unit}人民政府`, publishedOn: `${options.year + 1}-01-15` },
+    meta: {
+      title: `${name}年政府信息公开工作年度报告`,
+      organ: `${options.unit}人民政府`,
+      publishedOn: `${options.year + 1}-01-15`
+    },
     narrative: { overview: `${name} 总体情况。`, problems: `${name} 存在的主要问题及改进情况。`, other: '无' },
     proactive,
     requests: { received, carriedOver, outcomes, carriedForward },
@@ -182,7 +191,15 @@ export function demoSubmission(unit: string, year: number, previous?: Report): D
   const template: TemplateId = year <= 2020 ? 'gb2019' : 'gb2021'
   // A township's size is its own, year after year, within ±20%.
   const scale = Math.max(2, Math.round((2 + (seedOf(unit, 0) % 40)) * (0.8 + random() * 0.4)))
-  const report = sampleReport({ unit, year, template, random, scale, previous, status: status === 'draft' ? 'draft' : 'submitted' })
+  const report = sampleReport({
+    unit,
+    year,
+    template,
+    random,
+    scale,
+    previous,
+    status: status === 'draft' ? 'draft' : 'submitted'
+  })
   if (status === 'draft') return { report, status, firstSubmittedAt: null }
   const late = random() < 0.09
   // On time: between 5 and 31 January of year + 1; late: up to six weeks after, Beijing time.

@@ -69,7 +69,8 @@ export function decideSubmission(input: SubmissionInput): SubmissionDecision {
     return { kind: 'precondition-failed', expected: input.ifMatch, actual: current?.tag ?? 'none' }
   }
   // A returned report sent back as it was is a resubmission, not a no-op.
-  if (current && current.contentHash === input.contentHash && current.status !== 'returned') return { kind: 'unchanged' }
+  if (current && current.contentHash === input.contentHash && current.status !== 'returned')
+    return { kind: 'unchanged' }
   if (current?.status === 'accepted') {
     if (!input.amendmentReason) {
       return { kind: 'locked', detail: 'The report was accepted; send amendmentReason to amend it' }

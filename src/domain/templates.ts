@@ -134,7 +134,11 @@ const NOT_PROCESSED: RowDef = {
     applicantRow('repeated', '2.重复申请', 'Repeated applications'),
     applicantRow('publication', '3.要求提供公开出版物', 'Requests for published material'),
     applicantRow('massRepeated', '4.无正当理由大量反复申请', 'Mass repeated applications without good reason'),
-    applicantRow('confirmation', '5.要求行政机关确认或重新出具已获取信息', 'Requests to confirm or reissue information already obtained')
+    applicantRow(
+      'confirmation',
+      '5.要求行政机关确认或重新出具已获取信息',
+      'Requests to confirm or reissue information already obtained'
+    )
   ]
 }
 
@@ -311,7 +315,14 @@ const GB2021_PROACTIVE: TableDef = {
       zh: '行政事业性收费',
       en: 'Administrative fees',
       section: S8,
-      columns: [{ key: 'amount', zh: '本年收费金额（单位：万元）', en: 'Fees collected this year (10,000 yuan)', type: 'amount' }]
+      columns: [
+        {
+          key: 'amount',
+          zh: '本年收费金额（单位：万元）',
+          en: 'Fees collected this year (10,000 yuan)',
+          type: 'amount'
+        }
+      ]
     }
   ]
 }
@@ -374,7 +385,8 @@ export const TEMPLATES: Readonly<Record<TemplateId, TemplateDef>> = {
 /** Every cell code of either template, each once, in template order (gb2019 first). */
 export const ALL_CELLS: readonly CellDef[] = (() => {
   const seen = new Map<string, CellDef>()
-  for (const id of TEMPLATE_IDS) for (const cell of TEMPLATES[id].cells) if (!seen.has(cell.code)) seen.set(cell.code, cell)
+  for (const id of TEMPLATE_IDS)
+    for (const cell of TEMPLATES[id].cells) if (!seen.has(cell.code)) seen.set(cell.code, cell)
   return [...seen.values()]
 })()
 

@@ -5,7 +5,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
-import { covers, parseToken, secretMatches, visibilityOf, type Actor, type Role, type Visibility } from '../domain/access.js'
+import {
+  covers,
+  parseToken,
+  secretMatches,
+  visibilityOf,
+  type Actor,
+  type Role,
+  type Visibility
+} from '../domain/access.js'
 import type { RequestContext } from '../db/repositories/audit.js'
 import { Forbidden, InvalidToken, RateLimited, Unauthenticated } from '../errors.js'
 import { problemResponse } from './errors.js'
@@ -41,7 +49,10 @@ const challenge = (error: string) => ({ 'www-authenticate': `${CHALLENGE}, error
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/
 
 export default fp(
-  async function auth(app: FastifyInstance, options: { writeLimitPerMinute: number; authFailureLimitPerMinute: number }) {
+  async function auth(
+    app: FastifyInstance,
+    options: { writeLimitPerMinute: number; authFailureLimitPerMinute: number }
+  ) {
     const { tokens } = app.repos
     await app.register(rateLimit, { global: false })
     const failedAttempts = app.createRateLimit({ max: options.authFailureLimitPerMinute, timeWindow: 60_000 })
@@ -85,7 +96,9 @@ export default fp(
             headers: { 'retry-after': String(limit.ttlInSeconds) }
           })
         }
-        throw Object.assign(new InvalidToken('The token is malformed, unknown or revoked'), { headers: challenge('invalid_token') })
+        throw Object.assign(new InvalidToken('The token is malformed, unknown or revoked'), {
+          headers: challenge('invalid_token')
+        })
       }
       request.actor = actor
       tokens.touch(actor.tokenId, app.now())
@@ -97,7 +110,11 @@ export default fp(
       if (header !== undefined) {
         identify(request, header).then(() => done(), done)
       } else if (applies(request.routeOptions.config.access, request)) {
-        done(Object.assign(new Unauthenticated('Send Authorization: Bearer <token>'), { headers: { 'www-authenticate': CHALLENGE } }))
+        done(
+          Object.assign(new Unauthenticated('Send Authorization: Bearer <token>'), {
+            headers: { 'www-authenticate': CHALLENGE }
+          })
+        )
       } else {
         done()
       }
@@ -127,13 +144,18 @@ export default fp(
     app.addHook('onRoute', (route) => {
       const rule = route.config?.access
       if (!rule) return
-      route.preHandler = [authorize, ...(Array.isArray(route.preHandler) ? route.preHandler : route.preHandler ? [route.preHandler] : [])]
+      route.preHandler = [
+        authorize,
+        ...(Array.isArray(route.preHandler) ? route.preHandler : route.preHandler ? [route.preHandler] : [])
+      ]
       if (route.schema?.hide) return
       const schema = (route.schema ??= {}) as Record<string, unknown>
       schema.security = [{ bearerAuth: [] }]
       const response = (schema.response ??= {}) as Record<string, unknown>
       response['401'] ??= problemResponse('No token, or a malformed, unknown or revoked one')
-      response['403'] ??= problemResponse(`The token's role or scope does not allow this (roles: ${rule.roles.join(', ')})`)
+      response['403'] ??= problemResponse(
+        `The token's role or scope does not allow this (roles: ${rule.roles.join(', ')})`
+      )
       response['429'] ??= problemResponse('Too many writes for this token, or failed authentications from this address')
     })
   },

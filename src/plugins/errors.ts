@@ -79,7 +79,12 @@ function toProblem(error: ErrorWithDetails, request: FastifyRequest): ProblemT {
   // A 503 of ours (a busy worker) says so; every other 5xx is an internal failure, never explained.
   const ours = error.code !== undefined && error.code in PROBLEM_TITLES
   if ((status >= 500 && !(status === 503 && ours)) || !error.code) {
-    return problemBody(request, 500, 'INTERNAL', 'An unexpected error occurred; it has been logged with the request id.')
+    return problemBody(
+      request,
+      500,
+      'INTERNAL',
+      'An unexpected error occurred; it has been logged with the request id.'
+    )
   }
   // A client error Fastify raised without its own code (e.g. prototype poisoning in a JSON body).
   const code = FASTIFY_CODES[error.code] ?? (error.code.startsWith('FST_') ? 'MALFORMED_BODY' : error.code)
@@ -96,7 +101,10 @@ export default fp(
     app.setErrorHandler(replyWithProblem)
 
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, problemBody(request, 404, 'NOT_FOUND', `No route answers ${request.method} ${request.url.split('?')[0]}`))
+      sendProblem(
+        reply,
+        problemBody(request, 404, 'NOT_FOUND', `No route answers ${request.method} ${request.url.split('?')[0]}`)
+      )
     )
 
     // Document the problem responses on every route: the statuses it declares itself stay,
@@ -104,7 +112,8 @@ export default fp(
     app.addHook('onRoute', (route) => {
       if (route.schema?.hide) return
       const response = ((route.schema ??= {}).response ??= {}) as Record<string, unknown>
-      for (const status of ['400', '404', '500', '4xx']) response[status] ??= problemResponse(PROBLEM_DESCRIPTIONS[status] ?? '')
+      for (const status of ['400', '404', '500', '4xx'])
+        response[status] ??= problemResponse(PROBLEM_DESCRIPTIONS[status] ?? '')
     })
   },
   { name: 'errors' }

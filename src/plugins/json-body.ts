@@ -12,7 +12,11 @@ export default fp(
   async function jsonBody(app: FastifyInstance) {
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-      const charset = /charset=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase()
+      const charset = /charset=([^;]+)/i
+        .exec(request.headers['content-type'] ?? '')?.[1]
+        ?.trim()
+        .replace(/"/g, '')
+        .toLowerCase()
       if (charset && charset !== 'utf-8' && charset !== 'utf8') {
         return done(new UnsupportedMediaType(`JSON is read as UTF-8; the charset ${charset} is not`), undefined)
       }
@@ -22,7 +26,8 @@ export default fp(
       } catch {
         return done(new MalformedBody('The body is not valid UTF-8'), undefined)
       }
-      if (text.trim() === '') return done(new MalformedBody('The body is empty; a JSON document was expected'), undefined)
+      if (text.trim() === '')
+        return done(new MalformedBody('The body is empty; a JSON document was expected'), undefined)
       try {
         done(null, secureJsonParse(text, { protoAction: 'error', constructorAction: 'error' }))
       } catch (error) {

@@ -10,7 +10,7 @@ export const OPENAPI_INFO = {
   version: '1.0.0',
   description:
     'System of record for the annual reports on open government information (政府信息公开工作年度报告) ' +
-    'of China\'s townships: submission and validation against the national templates (gb2019, gb2021) and ' +
+    "of China's townships: submission and validation against the national templates (gb2019, gb2021) and " +
     'their consistency rules (勾稽关系), immutable revisions, review, aggregates, coverage and exports. ' +
     'Errors are RFC 9457 problem details (application/problem+json) with a stable `code`.'
 }
@@ -54,7 +54,10 @@ export default fp(
     // document it reads is docs/json, one level below the service's root.
     await app.register(swaggerUi, {
       routePrefix: '/docs',
-      transformSpecification: (document) => ({ ...document, servers: [{ url: options.publicUrl ?? '..', description: 'This service' }] })
+      transformSpecification: (document) => ({
+        ...document,
+        servers: [{ url: options.publicUrl ?? '..', description: 'This service' }]
+      })
     })
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   },

@@ -104,7 +104,14 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return { scope, year, statuses, ...sums }
         }
         const children = divisions.allChildren(code)
-        const rows = children.length > 0 ? rollups.read(children.map((c) => c.code), year, year) : []
+        const rows =
+          children.length > 0
+            ? rollups.read(
+                children.map((c) => c.code),
+                year,
+                year
+              )
+            : []
         return {
           scope,
           year,
@@ -127,7 +134,8 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const scope = scopeOf(code)
     const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, DEFAULT_STATUSES)
     // As the public sees it: a draft or a returned report is missing from the district's figures.
-    const names = (state: string) => reports.coverage(code, year, state, 30, undefined, { kind: 'public' }).rows.map((r) => r.name)
+    const names = (state: string) =>
+      reports.coverage(code, year, state, 30, undefined, { kind: 'public' }).rows.map((r) => r.name)
     return { scope, year, aggregate: sums, missing: names('missing'), late: names('late') }
   }
 
@@ -149,22 +157,39 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'aggregate of the submitted and accepted reports, with a line on coverage; printable on A4. Table 二 once per template where both were used.'
       )
     },
-    async (request, reply) => reply.type('text/html; charset=utf-8').send(compiledHtml(compiledInput(request.params.code, request.params.year)))
+    async (request, reply) =>
+      reply.type('text/html; charset=utf-8').send(compiledHtml(compiledInput(request.params.code, request.params.year)))
   )
 
   app.get(
     '/aggregates/:code/:year/report.md',
-    { schema: compiledSchema('text/markdown', 'The same tables as Markdown, for pasting into the report’s text (merged cells spelled out).') },
-    async (request, reply) => reply.type('text/markdown; charset=utf-8').send(compiledMarkdown(compiledInput(request.params.code, request.params.year)))
+    {
+      schema: compiledSchema(
+        'text/markdown',
+        'The same tables as Markdown, for pasting into the report’s text (merged cells spelled out).'
+      )
+    },
+    async (request, reply) =>
+      reply
+        .type('text/markdown; charset=utf-8')
+        .send(compiledMarkdown(compiledInput(request.params.code, request.params.year)))
   )
 
   app.get(
     '/aggregates/:code/:year/report.csv',
-    { schema: compiledSchema('text/csv', 'One row per printed cell: table, template, code, label, value (UTF-8 with BOM).') },
+    {
+      schema: compiledSchema(
+        'text/csv',
+        'One row per printed cell: table, template, code, label, value (UTF-8 with BOM).'
+      )
+    },
     async (request, reply) =>
-      reply
-        .type('text/csv; charset=utf-8')
-        .send(stringify(compiledCsvRows(compiledInput(request.params.code, request.params.year)), { bom: true, record_delimiter: 'windows' }))
+      reply.type('text/csv; charset=utf-8').send(
+        stringify(compiledCsvRows(compiledInput(request.params.code, request.params.year)), {
+          bom: true,
+          record_delimiter: 'windows'
+        })
+      )
   )
 
   app.get(
@@ -183,7 +208,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { from, to } = request.query
       if (from > to) throw validationError([{ in: 'query', pointer: '/from', message: `must not be after to (${to})` }])
       if (to - from + 1 > MAX_SPAN_YEARS) {
-        throw validationError([{ in: 'query', pointer: '/to', message: `the span may cover at most ${MAX_SPAN_YEARS} years` }])
+        throw validationError([
+          { in: 'query', pointer: '/to', message: `the span may cover at most ${MAX_SPAN_YEARS} years` }
+        ])
       }
       const scope = scopeOf(code)
       const statuses = statusesOf(request, code, request.query.status)
@@ -191,7 +218,11 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const rows = rollups.read([code], from, to)
         const items = []
         for (let year = from; year <= to; year++) {
-          const { statuses: _, ...sums } = body(rows.filter((r) => r.year === year), code, statuses)
+          const { statuses: _, ...sums } = body(
+            rows.filter((r) => r.year === year),
+            code,
+            statuses
+          )
           items.push({ year, ...sums })
         }
         return { scope, statuses, items }
@@ -256,14 +287,22 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { code, year } = request.params
       if (divisions.get(code)?.level !== 'district') throw new DivisionNotFound(code)
       const deadline = deadlines.effective(code, year)
-      return { code, year, date: deadline.date, source: deadline.source, setAt: deadline.setAt ? toBeijingIso(deadline.setAt) : null }
+      return {
+        code,
+        year,
+        date: deadline.date,
+        source: deadline.source,
+        setAt: deadline.setAt ? toBeijingIso(deadline.setAt) : null
+      }
     }
   )
 
   app.put(
     '/deadlines/:code/:year',
     {
-      config: { access: { roles: ['district', 'admin'], scope: (request) => (request.params as { code: string }).code } },
+      config: {
+        access: { roles: ['district', 'admin'], scope: (request) => (request.params as { code: string }).code }
+      },
       bodyLimit: 1024,
       schema: {
         tags: ['aggregates'],
@@ -281,7 +320,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (divisions.get(code)?.level !== 'district') throw new DivisionNotFound(code)
       const { date } = request.body
       if (date < `${year + 1}-01-01`) {
-        throw validationError([{ in: 'body', pointer: '/date', message: `must be after the report year (from ${year + 1}-01-01)` }])
+        throw validationError([
+          { in: 'body', pointer: '/date', message: `must be after the report year (from ${year + 1}-01-01)` }
+        ])
       }
       const at = app.now()
       const { changed } = deadlines.set(code, year, date, request.requestContext(), at)

@@ -13,12 +13,18 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/audit',
     {
       config: { access: { roles: ['district', 'admin'] } },
-      schema: { tags: ['access'], summary: 'The audit trail of writes, newest first', querystring: AuditQuery, response: { 200: AuditList } }
+      schema: {
+        tags: ['access'],
+        summary: 'The audit trail of writes, newest first',
+        querystring: AuditQuery,
+        response: { 200: AuditList }
+      }
     },
     async (request) => {
       const { limit, cursor, from, to, ...filter } = request.query
       const actor = request.actor!
-      if (filter.under && !covers(actor, filter.under)) throw new Forbidden(`The token's scope (${actor.scope}) does not include ${filter.under}`)
+      if (filter.under && !covers(actor, filter.under))
+        throw new Forbidden(`The token's scope (${actor.scope}) does not include ${filter.under}`)
       const under = filter.under ?? (actor.role === 'admin' ? undefined : (actor.scope ?? undefined))
       const page = app.repos.audit.list(
         { ...filter, under, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined },

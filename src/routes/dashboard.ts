@@ -11,12 +11,18 @@ const ASSETS: Array<[string, string, Buffer]> = [
   ['/', 'text/html; charset=utf-8', file('index.html')],
   ['/dashboard.js', 'text/javascript; charset=utf-8', file('dashboard.js')],
   ['/dashboard.css', 'text/css; charset=utf-8', file('dashboard.css')],
-  ['/assets/echarts.min.js', 'text/javascript; charset=utf-8', readFileSync(require.resolve('echarts/dist/echarts.min.js'))]
+  [
+    '/assets/echarts.min.js',
+    'text/javascript; charset=utf-8',
+    readFileSync(require.resolve('echarts/dist/echarts.min.js'))
+  ]
 ]
 
 const dashboardRoutes: FastifyPluginAsync = async (app) => {
   for (const [url, type, body] of ASSETS) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.type(type).header('cache-control', 'public, max-age=300').send(body))
+    app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(type).header('cache-control', 'public, max-age=300').send(body)
+    )
   }
 }
 

@@ -22,7 +22,10 @@ const ExportQuery = Type.Object(
     year: Type.Optional(Type.Integer({ minimum: 2019, maximum: 9999, errorMessage: 'must be a year from 2019' })),
     under: Type.Optional({ ...DivisionCode, description: 'Only the townships under this division' }),
     status: Type.Optional(
-      Type.Enum(['submitted', 'accepted'], { description: 'Default: both (exports hold public reports only)', errorMessage: 'must be submitted or accepted' })
+      Type.Enum(['submitted', 'accepted'], {
+        description: 'Default: both (exports hold public reports only)',
+        errorMessage: 'must be submitted or accepted'
+      })
     )
   },
   { additionalProperties: false }
@@ -30,7 +33,9 @@ const ExportQuery = Type.Object(
 const WideQuery = Type.Object(
   {
     ...ExportQuery.properties,
-    labels: Type.Optional(Type.Enum(['code', 'zh'], { description: 'Column headers: cell codes (default) or Chinese labels' }))
+    labels: Type.Optional(
+      Type.Enum(['code', 'zh'], { description: 'Column headers: cell codes (default) or Chinese labels' })
+    )
   },
   { additionalProperties: false }
 )
@@ -93,18 +98,15 @@ function sendStream(reply: FastifyReply, contentType: string, name: string, stre
  * group of records (one report's cells, or a page of reports) becomes one chunk of a few dozen
  * KB: the stream holds a chunk ahead of the socket, and what it allocates dies young.
  */
-function sendCsv(
-  reply: FastifyReply,
-  name: string,
-  header: string[],
-  groups: AsyncIterable<unknown[][]>
-) {
+function sendCsv(reply: FastifyReply, name: string, header: string[], groups: AsyncIterable<unknown[][]>) {
   async function* chunks() {
     let first = true
     for await (const records of groups) {
       // Records are arrays, not objects: a national cells.csv has eight million of them.
       const rows = first ? [header, ...records] : records
-      yield Buffer.from(stringify(rows, { bom: first, record_delimiter: 'windows', cast: { boolean: (b) => String(b) } }))
+      yield Buffer.from(
+        stringify(rows, { bom: first, record_delimiter: 'windows', cast: { boolean: (b) => String(b) } })
+      )
       first = false
     }
     if (first) yield Buffer.from(stringify([header], { bom: true, record_delimiter: 'windows' }))
@@ -122,7 +124,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['exports'],
-        summary: 'Long CSV: one row per cell of every report (unit, district, year, template, status, revision, cell, label, value)',
+        summary:
+          'Long CSV: one row per cell of every report (unit, district, year, template, status, revision, cell, label, value)',
         querystring: ExportQuery,
         produces: ['text/csv'],
         response: csvResponse
@@ -135,7 +138,12 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           for (const row of rows) {
             const base = identity(row).slice(0, 8)
             const cells = row.cells as unknown as Record<string, number | null>
-            yield TEMPLATES[row.head.template].cells.map((cell) => [...base, cell.code, cell.zh, cells[cell.code] ?? ''])
+            yield TEMPLATES[row.head.template].cells.map((cell) => [
+              ...base,
+              cell.code,
+              cell.zh,
+              cells[cell.code] ?? ''
+            ])
           }
         }
       }
@@ -156,7 +164,10 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const zh = request.query.labels === 'zh'
-      const header = [...IDENTITY.map(([key, label]) => (zh ? label : key)), ...ALL_CELLS.map((cell) => (zh ? cell.zh : cell.code))]
+      const header = [
+        ...IDENTITY.map(([key, label]) => (zh ? label : key)),
+        ...ALL_CELLS.map((cell) => (zh ? cell.zh : cell.code))
+      ]
       async function* records() {
         for await (const rows of pages(reports, request.query, false)) {
           yield rows.map((row) => {
@@ -185,7 +196,9 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         for await (const rows of pages(reports, request.query, true)) {
           let chunk = ''
           for (const row of rows) {
-            chunk += JSON.stringify({ ...(row.body as object), status: row.head.status, revision: row.head.currentRevision }) + '\n'
+            chunk +=
+              JSON.stringify({ ...(row.body as object), status: row.head.status, revision: row.head.currentRevision }) +
+              '\n'
           }
           yield Buffer.from(chunk)
         }

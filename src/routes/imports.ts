@@ -16,18 +16,36 @@ const BODY_LIMIT = 2 * 1024 * 1024
 
 const ImportQuery = Type.Object(
   {
-    unit: Type.Optional({ ...TownshipCode, description: 'The unit, if the page does not name it clearly (overrides detection)' }),
-    year: Type.Optional(Type.Integer({ minimum: 2019, maximum: 9999, description: 'The report year, overriding the title' })),
-    commit: Type.Optional(Type.Boolean({ default: false, description: 'Store the result as a draft (needs a token covering the unit, and ?unit=)' }))
+    unit: Type.Optional({
+      ...TownshipCode,
+      description: 'The unit, if the page does not name it clearly (overrides detection)'
+    }),
+    year: Type.Optional(
+      Type.Integer({ minimum: 2019, maximum: 9999, description: 'The report year, overriding the title' })
+    ),
+    commit: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Store the result as a draft (needs a token covering the unit, and ?unit=)'
+      })
+    )
   },
   { additionalProperties: false }
 )
 
 const ImportResult = Type.Object({
-  report: Type.Object({}, { additionalProperties: true, description: 'The canonical report (status draft); unit or year absent when undetected' }),
+  report: Type.Object(
+    {},
+    {
+      additionalProperties: true,
+      description: 'The canonical report (status draft); unit or year absent when undetected'
+    }
+  ),
   detected: Type.Object({
     template: TemplateId,
-    year: Type.Union([Type.Integer(), Type.Null()], { description: 'The report year, from the most reliable place that states it' }),
+    year: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The report year, from the most reliable place that states it'
+    }),
     yearSource: Type.Union([Type.Enum([...YEAR_SOURCES]), Type.Null()], {
       description:
         'Where the year came from: ?year=, the title, the statistical period (统计期限), the file name (CLI), or the document date minus one; ' +
@@ -41,7 +59,9 @@ const ImportResult = Type.Object({
           level: Type.Enum(['province', 'city', 'district', 'department']),
           candidates: Type.Array(Type.String(), { description: 'The division codes the organ belongs to, best first' })
         },
-        { description: 'Present when the organ is not a township (a county-level or higher government, or a department)' }
+        {
+          description: 'Present when the organ is not a township (a county-level or higher government, or a department)'
+        }
       )
     ),
     unit: Type.Optional(Type.String()),
@@ -56,9 +76,13 @@ const ImportResult = Type.Object({
   validation: Type.Object(
     {
       ...Evaluation.properties,
-      skipped: Type.Array(Type.Object({ rule: Type.String(), skipped: Type.String({ description: 'Why, e.g. "unit unknown"' }) }), {
-        description: 'Rules that could not run on what the page says: cross-year and peer rules need the unit and year'
-      })
+      skipped: Type.Array(
+        Type.Object({ rule: Type.String(), skipped: Type.String({ description: 'Why, e.g. "unit unknown"' }) }),
+        {
+          description:
+            'Rules that could not run on what the page says: cross-year and peer rules need the unit and year'
+        }
+      )
     },
     { description: 'Every rule that can run on what was read, whether or not the unit and year are known' }
   ),
@@ -76,11 +100,17 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
   const reader = createPageReader(options.reader)
   app.addHook('onClose', () => reader.close())
   // Reading a page costs CPU whoever asks: callers without a token get a budget per address.
-  const anonymous = app.createRateLimit({ max: options.anonymousLimitPerMinute, timeWindow: 60_000, keyGenerator: (request) => request.ip })
+  const anonymous = app.createRateLimit({
+    max: options.anonymousLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip
+  })
   // Pages come as text/plain (their text) or text/html, nothing else (JSON is for other routes).
   app.removeContentTypeParser('application/json')
   for (const type of ['text/plain', 'text/html']) {
-    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body))
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) =>
+      done(null, body)
+    )
   }
 
   app.post(
@@ -90,7 +120,9 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
       config: {
         access: {
           roles: ['unit', 'district', 'admin'],
-          when: (request) => (request.query as { commit?: unknown }).commit === true || (request.query as { commit?: unknown }).commit === 'true',
+          when: (request) =>
+            (request.query as { commit?: unknown }).commit === true ||
+            (request.query as { commit?: unknown }).commit === 'true',
           scope: (request) => (request.query as { unit?: string }).unit ?? ''
         }
       },
@@ -108,7 +140,9 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
           200: ImportResult,
           413: problemResponse('The page is over 2 MiB'),
           415: problemResponse('The body is neither text/plain nor text/html'),
-          422: problemResponse('No tables of either national template were found, or the page is beyond the bounds of an annual report'),
+          422: problemResponse(
+            'No tables of either national template were found, or the page is beyond the bounds of an annual report'
+          ),
           429: problemResponse('Too many imports from this address without a token, or too many writes for this token'),
           503: problemResponse('Too many pages are being read at once; Retry-After says when to try again')
         }
@@ -118,21 +152,26 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
       if (!request.actor) {
         const limit = await anonymous(request)
         if (!limit.isAllowed && limit.isExceeded) {
-          throw Object.assign(new RateLimited(`At most ${limit.max} imports a minute from one address without a token`), {
-            headers: { 'retry-after': String(limit.ttlInSeconds) }
-          })
+          throw Object.assign(
+            new RateLimited(`At most ${limit.max} imports a minute from one address without a token`),
+            {
+              headers: { 'retry-after': String(limit.ttlInSeconds) }
+            }
+          )
         }
       }
       const kind = request.headers['content-type']?.startsWith('text/html') ? 'html' : 'text'
       const { unit, year, commit } = request.query
-      if (commit && !unit) throw validationError([{ in: 'query', pointer: '/unit', message: 'is required with commit=true' }])
+      if (commit && !unit)
+        throw validationError([{ in: 'query', pointer: '/unit', message: 'is required with commit=true' }])
       if (unit) submissions.requireTownship(unit)
       let reading
       try {
         reading = await reader.read(request.body, kind)
       } catch (error) {
         if (!(error instanceof PageNotRead)) throw error
-        if (error.kind === 'busy') throw Object.assign(new ImportBusy(error.message), { headers: { 'retry-after': '1' } })
+        if (error.kind === 'busy')
+          throw Object.assign(new ImportBusy(error.message), { headers: { 'retry-after': '1' } })
         throw new ImportUnreadable(error.message)
       }
       const result = completeImport(reading, app.repos.divisions, { unit, year })

@@ -22,9 +22,16 @@ const Explanation = Type.Union([
 
 const QualityQuery = Type.Object(
   {
-    rule: Type.Optional(Type.String({ pattern: '^[EW]-[A-Z-]+$', errorMessage: 'must be a rule id such as W-YOY-JUMP' })),
+    rule: Type.Optional(
+      Type.String({ pattern: '^[EW]-[A-Z-]+$', errorMessage: 'must be a rule id such as W-YOY-JUMP' })
+    ),
     severity: Type.Optional(Type.Enum(['error', 'warning'], { errorMessage: 'must be error or warning' })),
-    state: Type.Optional(Type.Enum(['open', 'explained'], { description: 'explained: warnings a reviewer has explained', errorMessage: 'must be open or explained' })),
+    state: Type.Optional(
+      Type.Enum(['open', 'explained'], {
+        description: 'explained: warnings a reviewer has explained',
+        errorMessage: 'must be open or explained'
+      })
+    ),
     limit: Limit,
     cursor: Type.Optional(Cursor)
   },
@@ -37,7 +44,9 @@ const QualityList = Type.Object({
     total: Type.Integer({ description: 'Every finding of the filter, over all pages' }),
     open: Type.Integer(),
     explained: Type.Integer({ description: 'Counted apart: explained warnings stay listed' }),
-    byRule: Type.Array(Type.Object({ rule: Type.String(), severity: Type.String(), total: Type.Integer(), explained: Type.Integer() }))
+    byRule: Type.Array(
+      Type.Object({ rule: Type.String(), severity: Type.String(), total: Type.Integer(), explained: Type.Integer() })
+    )
   }),
   items: Type.Array(
     Type.Object({
@@ -59,8 +68,14 @@ const QualityList = Type.Object({
 
 const ExplainBody = Type.Object(
   {
-    rule: Type.String({ pattern: '^W-[A-Z-]+$', description: 'A warning rule (errors are not explained away)', errorMessage: 'must be a warning rule id such as W-YOY-JUMP' }),
-    cell: Type.Optional(Type.String({ maxLength: 200, description: 'The first cell of the finding, when the rule found several' })),
+    rule: Type.String({
+      pattern: '^W-[A-Z-]+$',
+      description: 'A warning rule (errors are not explained away)',
+      errorMessage: 'must be a warning rule id such as W-YOY-JUMP'
+    }),
+    cell: Type.Optional(
+      Type.String({ maxLength: 200, description: 'The first cell of the finding, when the rule found several' })
+    ),
     comment: Type.String({ minLength: 1, maxLength: 2000 })
   },
   { additionalProperties: false }
@@ -88,7 +103,11 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (code !== 'cn' && !divisions.get(code)) throw new DivisionNotFound(code)
       const { limit, cursor, ...rest } = request.query
       const filter = { code, year, ...rest, visibility: request.visibility }
-      const page = quality.findings(filter, limit, cursor ? decodeCursor(cursor, ['number', 'string', 'number'] as const) : undefined)
+      const page = quality.findings(
+        filter,
+        limit,
+        cursor ? decodeCursor(cursor, ['number', 'string', 'number'] as const) : undefined
+      )
       const byRule = quality.counts(filter)
       const total = byRule.reduce((n, r) => n + r.total, 0)
       const explained = byRule.reduce((n, r) => n + r.explained, 0)
@@ -115,7 +134,9 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/quality/:unit/:year/explanations',
     {
-      config: { access: { roles: ['district', 'admin'], scope: (request) => (request.params as { unit: string }).unit } },
+      config: {
+        access: { roles: ['district', 'admin'], scope: (request) => (request.params as { unit: string }).unit }
+      },
       bodyLimit: 16 * 1024,
       schema: {
         tags: ['quality'],
@@ -124,7 +145,14 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({ unit: TownshipCode, year: Year }),
         body: ExplainBody,
         response: {
-          200: Type.Object({ unit: Type.String(), year: Type.Integer(), revision: Type.Integer(), rule: Type.String(), cell: Type.String(), explanation: Explanation }),
+          200: Type.Object({
+            unit: Type.String(),
+            year: Type.Integer(),
+            revision: Type.Integer(),
+            rule: Type.String(),
+            cell: Type.String(),
+            explanation: Explanation
+          }),
           404: problemResponse('No such report, or its current revision has no such warning')
         }
       }
@@ -134,7 +162,9 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { rule, cell, comment } = request.body
       const found = reports.current(unit, year)
       if (!found) throw new ReportNotFound(unit, String(year))
-      const warning = found.revision.warnings.find((w) => w.rule === rule && (cell === undefined || w.cells[0] === cell))
+      const warning = found.revision.warnings.find(
+        (w) => w.rule === rule && (cell === undefined || w.cells[0] === cell)
+      )
       if (!warning) throw new FindingNotFound(rule, String(found.head.currentRevision))
       const at = app.now()
       const row = quality.explain({

@@ -29,12 +29,22 @@ import {
 import { TemplateId } from '../schemas/templates.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 
-const Year = Type.Integer({ minimum: FIRST_REPORT_YEAR, maximum: 9999, errorMessage: `must be a year from ${FIRST_REPORT_YEAR}` })
+const Year = Type.Integer({
+  minimum: FIRST_REPORT_YEAR,
+  maximum: 9999,
+  errorMessage: `must be a year from ${FIRST_REPORT_YEAR}`
+})
 // Any division code is taken so that a district or city gets 422 NOT_A_TOWNSHIP, not a pattern error.
 const ReportParams = Type.Object({ unit: DivisionCode, year: Year })
-const RevisionParams = Type.Object({ unit: DivisionCode, year: Year, n: Type.Integer({ minimum: 1, maximum: 1_000_000 }) })
+const RevisionParams = Type.Object({
+  unit: DivisionCode,
+  year: Year,
+  n: Type.Integer({ minimum: 1, maximum: 1_000_000 })
+})
 const PutHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ maxLength: 500, description: 'The ETag of the revision the change is based on' }))
+  'if-match': Type.Optional(
+    Type.String({ maxLength: 500, description: 'The ETag of the revision the change is based on' })
+  )
 })
 const ListQuery = Type.Object(
   {
@@ -92,7 +102,9 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
         response: {
           200: SubmissionResult,
           201: SubmissionResult,
-          409: problemResponse('The report is accepted and the change carries no amendmentReason, or another write came first'),
+          409: problemResponse(
+            'The report is accepted and the change carries no amendmentReason, or another write came first'
+          ),
           412: problemResponse('If-Match does not name the current revision'),
           413: problemResponse('The body is over 1 MiB'),
           415: problemResponse('The body is not application/json'),
@@ -104,8 +116,10 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       const { unit, year } = request.params
       const body = request.body as ReportInput
       const mismatches: FieldIssue[] = []
-      if (body.unit !== undefined && body.unit !== unit) mismatches.push({ in: 'body', pointer: '/unit', message: `must equal the unit in the path (${unit})` })
-      if (body.year !== undefined && body.year !== year) mismatches.push({ in: 'body', pointer: '/year', message: `must equal the year in the path (${year})` })
+      if (body.unit !== undefined && body.unit !== unit)
+        mismatches.push({ in: 'body', pointer: '/unit', message: `must equal the unit in the path (${unit})` })
+      if (body.year !== undefined && body.year !== year)
+        mismatches.push({ in: 'body', pointer: '/year', message: `must equal the year in the path (${year})` })
       if (mismatches.length > 0) throw validationError(mismatches)
       checkYear(year, 'path')
       requireTownship(unit)
@@ -119,7 +133,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       reply.header('etag', result.etag)
       // Absolute from PUBLIC_URL; otherwise relative to the request (the report is at the URL it was
       // PUT to), so that it holds under any prefix a proxy mounts the service at.
-      if (result.created) reply.code(201).header('location', publicUrl ? `${publicUrl}v1/reports/${unit}/${year}` : String(year))
+      if (result.created)
+        reply.code(201).header('location', publicUrl ? `${publicUrl}v1/reports/${unit}/${year}` : String(year))
       return {
         ...workflow(result.head),
         template: result.template,
@@ -255,7 +270,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       schema: {
         tags: ['reports'],
         summary: 'Check a report against the template and every rule, storing nothing',
-        description: 'The same engine as PUT; cross-year rules read the unit\'s stored report of the previous year.',
+        description: "The same engine as PUT; cross-year rules read the unit's stored report of the previous year.",
         body: ReportToValidate,
         response: { 200: Evaluation, 422: problemResponse('The unit is not a township') }
       }
@@ -309,10 +324,14 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       schema: {
         tags: ['reports'],
         summary: 'Accept or return a submitted report (district reviewers)',
-        description: 'accept locks the report; return sends it back to its unit. Only a submitted report can be reviewed.',
+        description:
+          'accept locks the report; return sends it back to its unit. Only a submitted report can be reviewed.',
         params: ReportParams,
         body: ReviewBody,
-        response: { 200: ReviewResult, 409: problemResponse('The report is not in the submitted state, or changed while it was being reviewed') }
+        response: {
+          200: ReviewResult,
+          409: problemResponse('The report is not in the submitted state, or changed while it was being reviewed')
+        }
       }
     },
     async (request) => {
@@ -335,7 +354,9 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
         })
       } catch (error) {
         if (!(error instanceof ConcurrentChangeError)) throw error
-        throw new ReviewNotAllowed(`The report changed while revision ${head.currentRevision} was being reviewed; read it again and review what is current`)
+        throw new ReviewNotAllowed(
+          `The report changed while revision ${head.currentRevision} was being reviewed; read it again and review what is current`
+        )
       }
       return {
         unit,

@@ -40,7 +40,13 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/templates',
-    { schema: { tags: ['templates'], summary: 'Both national templates: every cell and rule', response: { 200: TemplateList } } },
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Both national templates: every cell and rule',
+        response: { 200: TemplateList }
+      }
+    },
     async () => all
   )
 

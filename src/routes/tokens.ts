@@ -44,7 +44,10 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/tokens',
-    { config: adminOnly, schema: { tags: ['access'], summary: 'Every token, newest first (never a secret)', response: { 200: TokenList } } },
+    {
+      config: adminOnly,
+      schema: { tags: ['access'], summary: 'Every token, newest first (never a secret)', response: { 200: TokenList } }
+    },
     async () => ({ items: app.repos.tokens.list().map(tokenInfo) })
   )
 

@@ -9,7 +9,10 @@ const Role = Type.Enum([...ROLES], { errorMessage: 'must be unit, district or ad
 export const TokenRequest = Type.Object(
   {
     role: Role,
-    scope: Type.Optional({ ...DivisionCode, description: 'unit: a township; district: a province, city or district; admin: none' }),
+    scope: Type.Optional({
+      ...DivisionCode,
+      description: 'unit: a township; district: a province, city or district; admin: none'
+    }),
     label: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Who or what the token is for' }))
   },
   { additionalProperties: false }
@@ -33,9 +36,19 @@ export const IssuedToken = Type.Object({
 
 export const TokenList = Type.Object({ items: Type.Array(TokenInfo) })
 
-export const TokenParams = Type.Object({ id: Type.String({ pattern: '^t_[0-9a-f]{16}$', errorMessage: 'must be a token id' }) })
+export const TokenParams = Type.Object({
+  id: Type.String({ pattern: '^t_[0-9a-f]{16}$', errorMessage: 'must be a token id' })
+})
 
-export const AUDIT_ACTIONS = ['report.revision', 'report.review', 'report.bulk', 'deadline.set', 'finding.explain', 'token.create', 'token.revoke'] as const
+export const AUDIT_ACTIONS = [
+  'report.revision',
+  'report.review',
+  'report.bulk',
+  'deadline.set',
+  'finding.explain',
+  'token.create',
+  'token.revoke'
+] as const
 
 export const AuditQuery = Type.Object(
   {
@@ -44,7 +57,9 @@ export const AuditQuery = Type.Object(
     ),
     tokenId: Type.Optional(Type.String({ maxLength: 40 })),
     under: Type.Optional({ ...DivisionCode, description: 'Entries about this division and what is under it' }),
-    from: Type.Optional(Type.String({ format: 'date-time', errorMessage: 'must be an ISO 8601 date-time with offset' })),
+    from: Type.Optional(
+      Type.String({ format: 'date-time', errorMessage: 'must be an ISO 8601 date-time with offset' })
+    ),
     to: Type.Optional(Type.String({ format: 'date-time', errorMessage: 'must be an ISO 8601 date-time with offset' })),
     limit: Limit,
     cursor: Type.Optional(Cursor)

@@ -6,10 +6,10 @@ import { Cursor, Limit, NextCursor } from './common.js'
 const Sum = Type.Number({ description: 'Sum over the reports in the aggregate' })
 
 function sumsOf(id: string, columns: readonly { key: string; zh: string; en: string }[], description: string) {
-  return Type.Object(
-    Object.fromEntries(columns.map((c) => [c.key, { ...Sum, description: `${c.zh} (${c.en})` }])),
-    { $id: id, description }
-  )
+  return Type.Object(Object.fromEntries(columns.map((c) => [c.key, { ...Sum, description: `${c.zh} (${c.en})` }])), {
+    $id: id,
+    description
+  })
 }
 
 export const ApplicantSums = sumsOf('ApplicantSums', APPLICANT_COLUMNS, '三: the seven applicant columns, summed')
@@ -22,7 +22,8 @@ function sumTree(rows: readonly RowDef[]): TSchema {
     else if (row.columns === APPEAL_COLUMNS) properties[row.key] = Type.Ref('AppealSums')
     else {
       const node: Record<string, TSchema> = {}
-      if (row.children) Object.assign(node, (sumTree(row.children) as unknown as { properties: Record<string, TSchema> }).properties)
+      if (row.children)
+        Object.assign(node, (sumTree(row.children) as unknown as { properties: Record<string, TSchema> }).properties)
       for (const column of row.columns ?? []) {
         node[column.key] = column.notAdditive
           ? Type.Null({ description: `${column.zh}: not summed (${column.notAdditive})` })
@@ -37,7 +38,9 @@ function sumTree(rows: readonly RowDef[]): TSchema {
 const rows = (template: TemplateId, table: string) => TEMPLATES[template].tables.find((t) => t.key === table)!.rows
 
 const requestsSchema = (() => {
-  const base = sumTree(rows('gb2021', 'requests')) as unknown as { properties: Record<string, { properties: Record<string, TSchema> }> }
+  const base = sumTree(rows('gb2021', 'requests')) as unknown as {
+    properties: Record<string, { properties: Record<string, TSchema> }>
+  }
   const outcomes = base.properties.outcomes!
   const other = outcomes.properties.other as unknown as { properties: Record<string, TSchema> }
   other.properties.unclassified = Type.Ref('ApplicantSums', {
@@ -57,18 +60,24 @@ export const Coverage = Type.Object(
     expected: Type.Integer({ description: 'Townships under the division' }),
     submitted: Type.Integer({ description: 'Current report submitted or accepted (in the sums by default)' }),
     accepted: Type.Integer(),
-    onTime: Type.Integer({ description: 'Of the submitted, first submitted by the end of the deadline day (Beijing time)' }),
+    onTime: Type.Integer({
+      description: 'Of the submitted, first submitted by the end of the deadline day (Beijing time)'
+    }),
     late: Type.Integer(),
     missing: Type.Integer({ description: 'No report, or only a draft or a returned one: never read it as zero' })
   },
   { $id: 'Coverage' }
 )
 
-const rate = (description: string) => Type.Union([Type.Number(), Type.Null()], { description: `${description}; null when the denominator is 0` })
+const rate = (description: string) =>
+  Type.Union([Type.Number(), Type.Null()], { description: `${description}; null when the denominator is 0` })
 
 const aggregateFields = {
   coverage: Type.Ref('Coverage'),
-  templates: Type.Object({ gb2019: Type.Integer(), gb2021: Type.Integer() }, { description: 'Reports of each template in the sums' }),
+  templates: Type.Object(
+    { gb2019: Type.Integer(), gb2021: Type.Integer() },
+    { description: 'Reports of each template in the sums' }
+  ),
   proactive: Type.Object(
     {
       gb2019: Type.Union([sumTree(rows('gb2019', 'proactive')), Type.Null()]),
@@ -100,7 +109,8 @@ export const AggregateResponse = Type.Object({
   ...Object.fromEntries(Object.entries(aggregateFields).map(([key, schema]) => [key, Type.Optional(schema)])),
   items: Type.Optional(
     Type.Array(Type.Object({ scope: Scope, ...aggregateFields }), {
-      description: 'With groupBy=child (and only then, in place of the sums): every child division, those with no report included'
+      description:
+        'With groupBy=child (and only then, in place of the sums): every child division, those with no report included'
     })
   )
 })
@@ -114,7 +124,8 @@ export const AggregateSeries = Type.Object({
 const STATUS_LIST = '^(draft|submitted|accepted|returned)(,(draft|submitted|accepted|returned))*$'
 const StatusQuery = Type.String({
   pattern: STATUS_LIST,
-  description: 'Comma-separated statuses to sum (default submitted,accepted); draft and returned need a token covering the division',
+  description:
+    'Comma-separated statuses to sum (default submitted,accepted); draft and returned need a token covering the division',
   errorMessage: 'must be a comma-separated list of draft, submitted, accepted, returned'
 })
 
@@ -130,7 +141,9 @@ export const AggregateParams = Type.Object({ code: AggregateCode, year: Year })
 export const AggregateQuery = Type.Object(
   {
     status: Type.Optional(StatusQuery),
-    groupBy: Type.Optional(Type.Enum(['child'], { errorMessage: 'must be child', description: 'child: one entry per child division' }))
+    groupBy: Type.Optional(
+      Type.Enum(['child'], { errorMessage: 'must be child', description: 'child: one entry per child division' })
+    )
   },
   { additionalProperties: false }
 )
@@ -180,7 +193,11 @@ export const CoverageList = Type.Object({
 })
 
 export const DeadlineParams = Type.Object({
-  code: Type.String({ pattern: '^\\d{6}$', description: 'A district (county-level) code', errorMessage: 'must be a district code of 6 digits' }),
+  code: Type.String({
+    pattern: '^\\d{6}$',
+    description: 'A district (county-level) code',
+    errorMessage: 'must be a district code of 6 digits'
+  }),
   year: Year
 })
 export const DeadlineBody = Type.Object(

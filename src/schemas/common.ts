@@ -71,7 +71,7 @@ export const Limit = Type.Integer({
 export const Cursor = Type.String({
   minLength: 1,
   maxLength: 200,
-  description: 'Opaque position from the previous page\'s nextCursor'
+  description: "Opaque position from the previous page's nextCursor"
 })
 export const NextCursor = Type.Union([Type.String(), Type.Null()], {
   description: 'Pass as cursor to read the next page; null when this page is the last'

@@ -58,7 +58,8 @@ function compile(context: Record<string, Schema>, schema: Schema): Check {
     }
     const allowed = [...byTag.keys()].join(', ')
     return (value) => {
-      const tag = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[discriminator] : undefined
+      const tag =
+        value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[discriminator] : undefined
       const branch = byTag.get(tag)
       if (branch) return branch(value)
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -73,7 +74,9 @@ function compile(context: Record<string, Schema>, schema: Schema): Check {
 function compilePlain(context: Record<string, Schema>, schema: Schema): Check {
   const validator = Compile(context as never, schema as never)
   return (value) =>
-    validator.Check(value) ? { ok: true, value } : { ok: false, issues: toIssues(context, schema, validator.Errors(value)) }
+    validator.Check(value)
+      ? { ok: true, value }
+      : { ok: false, issues: toIssues(context, schema, validator.Errors(value)) }
 }
 
 const deref = (context: Record<string, Schema>, schema: Schema): Schema =>
@@ -84,7 +87,11 @@ const deref = (context: Record<string, Schema>, schema: Schema): Schema =>
  * `anyOf` (e.g. "integer or null") is reported once with the message its schema declares in
  * `errorMessage`, and the errors of its branches are dropped.
  */
-function toIssues(context: Record<string, Schema>, root: Schema, errors: TLocalizedValidationError[]): Omit<FieldIssue, 'in'>[] {
+function toIssues(
+  context: Record<string, Schema>,
+  root: Schema,
+  errors: TLocalizedValidationError[]
+): Omit<FieldIssue, 'in'>[] {
   const issues = new Map<string, string>()
   const failedUnions = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath + '/anyOf/')
   for (const error of errors) {

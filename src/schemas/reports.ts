@@ -31,7 +31,11 @@ const CELL_SCHEMAS: Record<CellType, () => TSchema> = {
 }
 
 /** A row of cells under the given columns, e.g. the seven applicant columns of 三. */
-function countsSchema(id: string, columns: readonly { key: string; zh: string; en: string; type?: CellType }[], description: string) {
+function countsSchema(
+  id: string,
+  columns: readonly { key: string; zh: string; en: string; type?: CellType }[],
+  description: string
+) {
   const properties: Record<string, TSchema> = {}
   for (const column of columns) {
     properties[column.key] = { ...CELL_SCHEMAS[column.type ?? 'count'](), description: `${column.zh} (${column.en})` }
@@ -100,9 +104,10 @@ export const Narrative = Type.Object(
   { $id: 'Narrative', additionalProperties: false, description: 'The prose parts 一, 五 and 六' }
 )
 
-const Status = Type.Enum([...SUBMITTABLE_STATUSES],
-  { default: 'submitted', description: 'draft: stored even with rule errors; submitted: refused (422) on any rule error' }
-)
+const Status = Type.Enum([...SUBMITTABLE_STATUSES], {
+  default: 'submitted',
+  description: 'draft: stored even with rule errors; submitted: refused (422) on any rule error'
+})
 
 /** The tables and identity of a report of one template: what a PUT body and a stored revision hold. */
 function reportProperties(id: TemplateId) {
@@ -118,7 +123,11 @@ function reportProperties(id: TemplateId) {
   }
 }
 
-const Year = Type.Integer({ minimum: FIRST_REPORT_YEAR, maximum: 9999, description: 'Report year (statistical period)' })
+const Year = Type.Integer({
+  minimum: FIRST_REPORT_YEAR,
+  maximum: 9999,
+  description: 'Report year (statistical period)'
+})
 
 /** A PUT or validate body: the canonical JSON, `unit`/`year` optional where the path gives them. */
 function submissionBody(id: TemplateId) {
@@ -155,10 +164,9 @@ export const ReportToValidate = discriminated(
   'A report in canonical JSON, with its unit and year'
 )
 
-export const By = Type.Union(
-  [Type.Object({ tokenId: Type.String(), role: Type.String() }), Type.Null()],
-  { description: 'Who made the change (the token, never its secret); null for changes made before access control' }
-)
+export const By = Type.Union([Type.Object({ tokenId: Type.String(), role: Type.String() }), Type.Null()], {
+  description: 'Who made the change (the token, never its secret); null for changes made before access control'
+})
 
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 in China Standard Time (+08:00)' })
 const NullableInstant = Type.Union([Instant, Type.Null()])
@@ -217,7 +225,9 @@ export const RevisionSummary = Type.Object({
   template: Type.Enum([...TEMPLATE_IDS]),
   createdAt: Instant,
   by: By,
-  reason: Type.Union([Type.String(), Type.Null()], { description: 'amendmentReason, for a change to an accepted report' }),
+  reason: Type.Union([Type.String(), Type.Null()], {
+    description: 'amendmentReason, for a change to an accepted report'
+  }),
   errorCount: Type.Integer(),
   warningCount: Type.Integer()
 })
@@ -276,4 +286,3 @@ export const Evaluation = Type.Object({
   errors: Type.Array(Type.Ref('Violation')),
   warnings: Type.Array(Type.Ref('Violation'))
 })
-

@@ -60,7 +60,8 @@ export function createPageReader(options: PageReaderOptions = PAGE_READER_DEFAUL
     async read(input, kind) {
       const workers = started()
       await (warm ??= workers.run({ input: '', kind: 'text' }))
-      if (workers.queueSize >= options.maxQueue) throw new PageNotRead('Too many pages are being read; try again in a second', 'busy')
+      if (workers.queueSize >= options.maxQueue)
+        throw new PageNotRead('Too many pages are being read; try again in a second', 'busy')
       let answer: ReadPageAnswer
       try {
         answer = await workers.run({ input, kind }, { signal: AbortSignal.timeout(options.budgetMs) })
@@ -69,10 +70,15 @@ export function createPageReader(options: PageReaderOptions = PAGE_READER_DEFAUL
         const code = (error as { code?: string }).code
         if (name === 'AbortError' || name === 'TimeoutError' || code === 'ERR_WORKER_OUT_OF_MEMORY') warm = undefined
         if (name === 'AbortError' || name === 'TimeoutError') {
-          throw new PageNotRead(`The page could not be read within ${options.budgetMs} ms; an annual report takes a few`, 'unreadable')
+          throw new PageNotRead(
+            `The page could not be read within ${options.budgetMs} ms; an annual report takes a few`,
+            'unreadable'
+          )
         }
-        if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw new PageNotRead('The page needs more memory to read than an annual report does', 'unreadable')
-        if ((error as Error).message?.includes('queue is at limit')) throw new PageNotRead('Too many pages are being read; try again in a second', 'busy')
+        if (code === 'ERR_WORKER_OUT_OF_MEMORY')
+          throw new PageNotRead('The page needs more memory to read than an annual report does', 'unreadable')
+        if ((error as Error).message?.includes('queue is at limit'))
+          throw new PageNotRead('Too many pages are being read; try again in a second', 'busy')
         throw error
       }
       if (!answer.ok) throw new PageNotRead(answer.reason, 'unreadable')

@@ -48,7 +48,10 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
   /** Reports exist from the first national template up to the current year. */
   function checkYear(year: number, where: FieldIssue['in']): void {
     const latest = beijingYear(now())
-    if (year > latest) throw validationError([{ in: where, pointer: '/year', message: `must not be after the current year (${latest})` }])
+    if (year > latest)
+      throw validationError([
+        { in: where, pointer: '/year', message: `must not be after the current year (${latest})` }
+      ])
   }
 
   /**
@@ -73,7 +76,11 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
    */
   function evaluatePage(result: ImportResult): Evaluation & { skipped: SkippedRule[] } {
     const { report } = result
-    const known = { unit: report.unit !== undefined, year: report.year !== undefined, township: report.unit !== undefined || !result.detected.organDivision }
+    const known = {
+      unit: report.unit !== undefined,
+      year: report.year !== undefined,
+      township: report.unit !== undefined || !result.detected.organDivision
+    }
     if (known.unit && known.year) return evaluateAvailable(contextOf(report as Report), known)
     // Placeholders never reach a rule: every rule that reads the unit or the year is skipped.
     return evaluateAvailable({ report: { ...report, unit: report.unit ?? '', year: report.year ?? 0 } }, known)
@@ -95,7 +102,10 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
   }
 
   /** Stores `report` as a new revision, or says it is unchanged; throws the problem otherwise. */
-  function submit(report: Report, options: { ifMatch?: string | undefined; amendmentReason?: string | undefined; context: RequestContext }): Submitted {
+  function submit(
+    report: Report,
+    options: { ifMatch?: string | undefined; amendmentReason?: string | undefined; context: RequestContext }
+  ): Submitted {
     const { unit, year } = report
     const current = reports.current(unit, year)
     const signatures = signaturesOf(report)
@@ -128,7 +138,15 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
       }
       case 'unchanged': {
         const { head, revision } = current!
-        return { head, created: false, unchanged: true, etag: currentTag!, template: revision.template, errors: revision.errors, warnings: revision.warnings }
+        return {
+          head,
+          created: false,
+          unchanged: true,
+          etag: currentTag!,
+          template: revision.template,
+          errors: revision.errors,
+          warnings: revision.warnings
+        }
       }
       case 'store': {
         try {
@@ -157,7 +175,8 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
             warnings: evaluation.warnings
           }
         } catch (error) {
-          if (error instanceof ConcurrentChangeError) throw new ReportLocked('Another revision was stored first; read it and retry')
+          if (error instanceof ConcurrentChangeError)
+            throw new ReportLocked('Another revision was stored first; read it and retry')
           throw error
         }
       }

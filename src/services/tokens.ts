@@ -11,7 +11,12 @@ export interface TokenRequest {
 }
 
 /** Checks the scope against the registry and the role, stores the hash, and returns the secret once. */
-export function issueToken(repos: Pick<Repositories, 'divisions' | 'tokens'>, request: TokenRequest, context: RequestContext, at: Date) {
+export function issueToken(
+  repos: Pick<Repositories, 'divisions' | 'tokens'>,
+  request: TokenRequest,
+  context: RequestContext,
+  at: Date
+) {
   const division = request.scope === undefined ? undefined : repos.divisions.get(request.scope)
   if (request.scope !== undefined && !division) {
     throw Object.assign(new InvalidScope(`No division has the code ${request.scope}`), {
@@ -19,7 +24,9 @@ export function issueToken(repos: Pick<Repositories, 'divisions' | 'tokens'>, re
     })
   }
   if (!scopeFits(request.role, division?.level)) {
-    const need = { admin: 'no scope', unit: 'a township code', district: 'a province, city or district code' }[request.role]
+    const need = { admin: 'no scope', unit: 'a township code', district: 'a province, city or district code' }[
+      request.role
+    ]
     throw Object.assign(new InvalidScope(`A ${request.role} token takes ${need}`), {
       errors: [{ in: 'body', pointer: '/scope', message: `must be ${need} for role ${request.role}` }]
     })

@@ -27,25 +27,45 @@ export function createDeadlinesRepository({ db }: Connection, rollups: Rollups, 
         .from(deadlines)
         .where(and(eq(deadlines.code, districtOf(code)), eq(deadlines.year, year)))
         .get()
-      return row ? { date: row.date, source: 'district', setAt: row.setAt } : { date: defaultDeadline(year), source: 'default', setAt: null }
+      return row
+        ? { date: row.date, source: 'district', setAt: row.setAt }
+        : { date: defaultDeadline(year), source: 'default', setAt: null }
     },
 
     /** Every override of a year, by district code. */
     overrides(year: number): Map<string, string> {
-      return new Map(db.select().from(deadlines).where(eq(deadlines.year, year)).all().map((d) => [d.code, d.date]))
+      return new Map(
+        db
+          .select()
+          .from(deadlines)
+          .where(eq(deadlines.year, year))
+          .all()
+          .map((d) => [d.code, d.date])
+      )
     },
 
     /** Sets a district's deadline and re-judges its reports; returns how many changed timeliness. */
     set(code: string, year: number, date: string, context: RequestContext, at: Date): { changed: number } {
       return db.transaction(
         (tx) => {
-          const previous = tx.select().from(deadlines).where(and(eq(deadlines.code, code), eq(deadlines.year, year))).get()
+          const previous = tx
+            .select()
+            .from(deadlines)
+            .where(and(eq(deadlines.code, code), eq(deadlines.year, year)))
+            .get()
           tx.insert(deadlines)
             .values({ code, year, date, setAt: at, setBy: context.actor?.tokenId ?? null })
-            .onConflictDoUpdate({ target: [deadlines.code, deadlines.year], set: { date, setAt: at, setBy: context.actor?.tokenId ?? null } })
+            .onConflictDoUpdate({
+              target: [deadlines.code, deadlines.year],
+              set: { date, setAt: at, setBy: context.actor?.tokenId ?? null }
+            })
             .run()
           let changed = 0
-          const heads = tx.select().from(reports).where(and(underCode(reports.unitCode, code), eq(reports.year, year))).all()
+          const heads = tx
+            .select()
+            .from(reports)
+            .where(and(underCode(reports.unitCode, code), eq(reports.year, year)))
+            .all()
           for (const head of heads) {
             const timeliness = timelinessOf(head.firstSubmittedAt, date)
             if (timeliness === head.timeliness) continue
@@ -57,7 +77,12 @@ export function createDeadlinesRepository({ db }: Connection, rollups: Rollups, 
           appendAudit(
             tx,
             context,
-            { action: 'deadline.set', target: `${code}/${year}`, divisionCode: code, detail: { date, previous: previous?.date ?? defaultDeadline(year), changed } },
+            {
+              action: 'deadline.set',
+              target: `${code}/${year}`,
+              divisionCode: code,
+              detail: { date, previous: previous?.date ?? defaultDeadline(year), changed }
+            },
             at
           )
           return { changed }

@@ -90,7 +90,11 @@ export function createDivisionsRepository(db: Db) {
       return page(start < 0 ? [] : all.slice(start, start + limit + 1), all.length, limit)
     },
 
-    search(query: { q?: string | undefined; level?: Level | undefined }, limit: number, after?: string): Page<DivisionRow> {
+    search(
+      query: { q?: string | undefined; level?: Level | undefined },
+      limit: number,
+      after?: string
+    ): Page<DivisionRow> {
       const where = and(
         query.q ? sql`${divisions.name} LIKE ${`%${escapeLike(query.q)}%`} ESCAPE '\\'` : undefined,
         query.level ? eq(divisions.level, query.level) : undefined

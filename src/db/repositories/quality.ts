@@ -74,17 +74,25 @@ export function createQualityRepository({ db, sqlite }: Connection) {
     if (!statement) statements.set(text, (statement = sqlite.prepare(text)))
     return statement
   }
-  const filterParams = (filter: FindingFilter) => [filter.rule, filter.severity].filter((v): v is string => v !== undefined)
+  const filterParams = (filter: FindingFilter) =>
+    [filter.rule, filter.severity].filter((v): v is string => v !== undefined)
 
   return {
     /** A page of findings, errors first, then by unit and order within the report. */
-    findings(filter: FindingFilter, limit: number, after?: readonly [number, string, number]): { rows: FindingRow[]; next: [number, string, number] | null } {
+    findings(
+      filter: FindingFilter,
+      limit: number,
+      after?: readonly [number, string, number]
+    ): { rows: FindingRow[]; next: [number, string, number] | null } {
       const params: unknown[] = []
       const inner = findingsSql(filter, params)
       params.push(...filterParams(filter))
       const keyset = after ? 'WHERE (rank, unit, idx) > (?, ?, ?)' : ''
       if (after) params.push(...after)
-      const rows = prepare(`SELECT * FROM (${inner}) ${keyset} ORDER BY rank, unit, idx LIMIT ?`).all(...params, limit + 1) as Array<Record<string, unknown>>
+      const rows = prepare(`SELECT * FROM (${inner}) ${keyset} ORDER BY rank, unit, idx LIMIT ?`).all(
+        ...params,
+        limit + 1
+      ) as Array<Record<string, unknown>>
       const more = rows.length > limit
       if (more) rows.pop()
       const last = rows.at(-1)
@@ -100,7 +108,12 @@ export function createQualityRepository({ db, sqlite }: Connection) {
           explanation:
             row.explanation_id === null
               ? null
-              : { comment: row.comment as string, tokenId: row.by_token_id as string | null, role: row.by_role as string | null, at: row.created_at as number }
+              : {
+                  comment: row.comment as string,
+                  tokenId: row.by_token_id as string | null,
+                  role: row.by_role as string | null,
+                  at: row.created_at as number
+                }
         })),
         next: more && last ? [last.rank as number, last.unit as string, last.idx as number] : null
       }
@@ -117,7 +130,17 @@ export function createQualityRepository({ db, sqlite }: Connection) {
     },
 
     /** Marks a warning of the current revision explained (or changes the comment), with the audit entry. */
-    explain(input: { reportId: number; unit: string; year: number; revision: number; rule: string; cell: string; comment: string; context: RequestContext; at: Date }) {
+    explain(input: {
+      reportId: number
+      unit: string
+      year: number
+      revision: number
+      rule: string
+      cell: string
+      comment: string
+      context: RequestContext
+      at: Date
+    }) {
       return db.transaction((tx) => {
         const values = {
           reportId: input.reportId,
@@ -132,15 +155,30 @@ export function createQualityRepository({ db, sqlite }: Connection) {
           .insert(findingExplanations)
           .values(values)
           .onConflictDoUpdate({
-            target: [findingExplanations.reportId, findingExplanations.revision, findingExplanations.rule, findingExplanations.cell],
-            set: { comment: values.comment, byTokenId: values.byTokenId, byRole: values.byRole, createdAt: values.createdAt }
+            target: [
+              findingExplanations.reportId,
+              findingExplanations.revision,
+              findingExplanations.rule,
+              findingExplanations.cell
+            ],
+            set: {
+              comment: values.comment,
+              byTokenId: values.byTokenId,
+              byRole: values.byRole,
+              createdAt: values.createdAt
+            }
           })
           .returning()
           .get()
         appendAudit(
           tx,
           input.context,
-          { action: 'finding.explain', target: `${input.unit}/${input.year}`, divisionCode: input.unit, detail: { revision: input.revision, rule: input.rule, cell: input.cell, comment: input.comment } },
+          {
+            action: 'finding.explain',
+            target: `${input.unit}/${input.year}`,
+            divisionCode: input.unit,
+            detail: { revision: input.revision, rule: input.rule, cell: input.cell, comment: input.comment }
+          },
           input.at
         )
         return row

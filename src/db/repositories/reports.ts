@@ -55,7 +55,10 @@ function visibleTo(visibility: Visibility): SQL | undefined {
 
 /** Another writer stored a revision between the caller's read and its write. */
 export class ConcurrentChangeError extends Error {
-  constructor(readonly unit: string, readonly year: number) {
+  constructor(
+    readonly unit: string,
+    readonly year: number
+  ) {
     super(`report ${unit}/${year} changed concurrently`)
   }
 }
@@ -118,10 +121,16 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
   const revisionQuery = db
     .select()
     .from(reportRevisions)
-    .where(and(eq(reportRevisions.reportId, sql.placeholder('reportId')), eq(reportRevisions.revision, sql.placeholder('revision'))))
+    .where(
+      and(
+        eq(reportRevisions.reportId, sql.placeholder('reportId')),
+        eq(reportRevisions.revision, sql.placeholder('revision'))
+      )
+    )
     .prepare()
   const head = (unit: string, year: number): ReportHead | undefined => headQuery.get({ unit, year })
-  const revisionOf = (reportId: number, revision: number) => revisionQuery.get({ reportId, revision }) as RevisionRow | undefined
+  const revisionOf = (reportId: number, revision: number) =>
+    revisionQuery.get({ reportId, revision }) as RevisionRow | undefined
 
   /**
    * One page of an export, in (year, unit) order after a keyset cursor. Each page is a range of
@@ -164,7 +173,10 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
       .innerJoin(currentCells, eq(currentCells.reportId, reports.id))
       .$dynamic()
     if (withBody) {
-      query = query.innerJoin(reportRevisions, and(eq(reportRevisions.reportId, reports.id), eq(reportRevisions.revision, reports.currentRevision)))
+      query = query.innerJoin(
+        reportRevisions,
+        and(eq(reportRevisions.reportId, reports.id), eq(reportRevisions.revision, reports.currentRevision))
+      )
     }
     return query.where(where).orderBy(asc(reports.year), asc(reports.unitCode)).limit(limit)
   }
@@ -195,11 +207,21 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
     },
 
     reviews(reportId: number): ReviewRow[] {
-      return db.select().from(reportReviews).where(eq(reportReviews.reportId, reportId)).orderBy(asc(reportReviews.id)).all()
+      return db
+        .select()
+        .from(reportReviews)
+        .where(eq(reportReviews.reportId, reportId))
+        .orderBy(asc(reportReviews.id))
+        .all()
     },
 
     lastReview(reportId: number): ReviewRow | undefined {
-      return db.select().from(reportReviews).where(eq(reportReviews.reportId, reportId)).orderBy(desc(reportReviews.id)).get()
+      return db
+        .select()
+        .from(reportReviews)
+        .where(eq(reportReviews.reportId, reportId))
+        .orderBy(desc(reportReviews.id))
+        .get()
     },
 
     /**
@@ -258,13 +280,26 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
               action: 'report.revision',
               target: `${input.unit}/${input.year}`,
               divisionCode: input.unit,
-              detail: { revision: input.revision, status, template: input.report.template, errors: input.errors.length, reason: input.reason }
+              detail: {
+                revision: input.revision,
+                status,
+                template: input.report.template,
+                errors: input.errors.length,
+                reason: input.reason
+              }
             },
             input.at
           )
           const written = cells.write(saved.id, input.revision, input.report)
           saveSignatures(tx, saved.id, input.signatures)
-          rollups.replace(before, { unit: saved.unitCode, year: saved.year, template: saved.template, status, timeliness: saved.timeliness, cells: written })
+          rollups.replace(before, {
+            unit: saved.unitCode,
+            year: saved.year,
+            template: saved.template,
+            status,
+            timeliness: saved.timeliness,
+            cells: written
+          })
           return saved
         },
         { behavior: 'immediate' }
@@ -329,7 +364,17 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
           saveSignatures(tx, head.id, item.signatures)
           added++
         }
-        appendAudit(tx, context, { action: 'report.bulk', target: `${added} reports`, divisionCode: null, detail: { added, offered: items.length } }, new Date())
+        appendAudit(
+          tx,
+          context,
+          {
+            action: 'report.bulk',
+            target: `${added} reports`,
+            divisionCode: null,
+            detail: { added, offered: items.length }
+          },
+          new Date()
+        )
         return added
       })
     },
@@ -357,7 +402,8 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
           if (typeof value === 'number') figures[code]!.push(value)
         })
       }
-      const own = ownPreviousQuery.get(unit, year - 1) as { overview: string | null; problems: string | null } | undefined
+      const own = ownPreviousQuery.get(unit, year - 1) as
+        { overview: string | null; problems: string | null } | undefined
       if (own) add(unit, year - 1, own)
       return { narratives, cells: figures }
     },
@@ -433,7 +479,14 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
      * Every township under `code` with its report's state for `year`. A report the caller may not
      * see (a draft or a returned report outside its visibility) is shown, and filtered, as missing.
      */
-    coverage(code: string, year: number, state: string | undefined, limit: number, after: string | undefined, visibility: Visibility) {
+    coverage(
+      code: string,
+      year: number,
+      state: string | undefined,
+      limit: number,
+      after: string | undefined,
+      visibility: Visibility
+    ) {
       const privateStatus = inArray(reports.status, ['draft', 'returned'])
       const hidden: SQL =
         visibility.kind === 'all'
@@ -480,7 +533,9 @@ export function createReportsRepository({ db, sqlite }: Connection, rollups: Rol
       const more = rows.length > limit
       if (more) rows.pop()
       const visible = rows.map(({ hidden: isHidden, ...row }) =>
-        isHidden ? { ...row, status: null, template: null, revision: null, firstSubmittedAt: null, timeliness: null } : row
+        isHidden
+          ? { ...row, status: null, template: null, revision: null, firstSubmittedAt: null, timeliness: null }
+          : row
       )
       return { rows: visible, after: more ? (rows.at(-1)?.code ?? null) : null }
     },

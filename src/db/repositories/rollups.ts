@@ -50,7 +50,9 @@ export function createRollups(sqlite: Database.Database) {
        ${CODES.map((c) => `${quoted(c)} = ${quoted(c)} + excluded.${quoted(c)}`).join(',\n       ')}`
   )
   // A row whose last report left holds zeros (or float residue from amounts): drop it.
-  const prune = sqlite.prepare(`DELETE FROM rollups WHERE ${KEYS.map((k) => `${k} = ?`).join(' AND ')} AND report_count = 0`)
+  const prune = sqlite.prepare(
+    `DELETE FROM rollups WHERE ${KEYS.map((k) => `${k} = ?`).join(' AND ')} AND report_count = 0`
+  )
 
   // Rows are read as arrays (raw mode): building objects of two hundred keys costs more than the query.
   const SELECTED = [...KEYS, 'report_count', 'incomplete_cells', ...CODES.map(quoted)].join(', ')
@@ -82,13 +84,22 @@ export function createRollups(sqlite: Database.Database) {
   }
 
   const sameRow = (a: Contribution, b: Contribution) =>
-    a.unit === b.unit && a.year === b.year && a.template === b.template && a.status === b.status && a.timeliness === b.timeliness
+    a.unit === b.unit &&
+    a.year === b.year &&
+    a.template === b.template &&
+    a.status === b.status &&
+    a.timeliness === b.timeliness
 
   return {
     /** Adds (sign 1) or removes (sign −1) a report's contribution at every level above it. */
     apply(contribution: Contribution, sign: 1 | -1): void {
       const { template, cells } = contribution
-      add(contribution, sign, sign * incompleteOf(template, cells), CODES.map((code) => sign * (cells[code] ?? 0)))
+      add(
+        contribution,
+        sign,
+        sign * incompleteOf(template, cells),
+        CODES.map((code) => sign * (cells[code] ?? 0))
+      )
     },
 
     /**
@@ -102,7 +113,12 @@ export function createRollups(sqlite: Database.Database) {
         return
       }
       const incomplete = incompleteOf(after.template, after.cells) - incompleteOf(before.template, before.cells)
-      add(after, 0, incomplete, CODES.map((code) => (after.cells[code] ?? 0) - (before.cells[code] ?? 0)))
+      add(
+        after,
+        0,
+        incomplete,
+        CODES.map((code) => (after.cells[code] ?? 0) - (before.cells[code] ?? 0))
+      )
     },
 
     /** Changes whenever any connection has committed a write since the last call: a cache key. */
@@ -116,7 +132,9 @@ export function createRollups(sqlite: Database.Database) {
       let statement = forDivisions.get(divisions.length)
       if (!statement) {
         statement = sqlite
-          .prepare(`SELECT ${SELECTED} FROM rollups WHERE division_code IN (${divisions.map(() => '?').join(', ')}) AND year BETWEEN ? AND ?`)
+          .prepare(
+            `SELECT ${SELECTED} FROM rollups WHERE division_code IN (${divisions.map(() => '?').join(', ')}) AND year BETWEEN ? AND ?`
+          )
           .raw()
         forDivisions.set(divisions.length, statement)
       }
@@ -131,7 +149,13 @@ export function createRollups(sqlite: Database.Database) {
       const sums = ALL_CELLS.map((cell) =>
         cell.type === 'amount' ? `total(c.${quoted(cell.code)})` : `coalesce(sum(c.${quoted(cell.code)}), 0)`
       ).join(', ')
-      const levels = [`'cn'`, 'substr(r.unit_code, 1, 2)', 'substr(r.unit_code, 1, 4)', 'substr(r.unit_code, 1, 6)', 'r.unit_code']
+      const levels = [
+        `'cn'`,
+        'substr(r.unit_code, 1, 2)',
+        'substr(r.unit_code, 1, 4)',
+        'substr(r.unit_code, 1, 6)',
+        'r.unit_code'
+      ]
       sqlite.transaction(() => {
         sqlite.prepare('DELETE FROM rollups').run()
         for (const level of levels) {

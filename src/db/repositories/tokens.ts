@@ -35,7 +35,12 @@ export function createTokensRepository(db: Db) {
         appendAudit(
           tx,
           context,
-          { action: 'token.create', target: token.id, divisionCode: token.scope, detail: { role: token.role, scope: token.scope, label: token.label } },
+          {
+            action: 'token.create',
+            target: token.id,
+            divisionCode: token.scope,
+            detail: { role: token.role, scope: token.scope, label: token.label }
+          },
           at
         )
         return row
@@ -48,7 +53,12 @@ export function createTokensRepository(db: Db) {
         const row = tx.select().from(tokens).where(eq(tokens.id, id)).get()
         if (!row || row.revokedAt) return row
         const revoked = tx.update(tokens).set({ revokedAt: at }).where(eq(tokens.id, id)).returning().get()
-        appendAudit(tx, context, { action: 'token.revoke', target: id, divisionCode: row.scope, detail: { role: row.role } }, at)
+        appendAudit(
+          tx,
+          context,
+          { action: 'token.revoke', target: id, divisionCode: row.scope, detail: { role: row.role } },
+          at
+        )
         return revoked
       })
     },
@@ -56,7 +66,12 @@ export function createTokensRepository(db: Db) {
     touch(id: string, at: Date): void {
       db.update(tokens)
         .set({ lastUsedAt: at })
-        .where(and(eq(tokens.id, id), or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, new Date(at.getTime() - TOUCH_INTERVAL_MS)))))
+        .where(
+          and(
+            eq(tokens.id, id),
+            or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, new Date(at.getTime() - TOUCH_INTERVAL_MS)))
+          )
+        )
         .run()
     }
   }

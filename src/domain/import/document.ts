@@ -73,7 +73,12 @@ export function fromText(text: string): PageDocument {
     const line = raw[i]!
     if (line.includes('|')) {
       table.push(line)
-    } else if (table.length > 0 && raw[i + 1]?.trim().endsWith('|') && !raw[i + 1]!.trim().startsWith('|') && line.trim() !== '') {
+    } else if (
+      table.length > 0 &&
+      raw[i + 1]?.trim().endsWith('|') &&
+      !raw[i + 1]!.trim().startsWith('|') &&
+      line.trim() !== ''
+    ) {
       // A cell broken over two lines inside a table: keep it with the next line.
       table.push(line)
     } else {
@@ -92,7 +97,8 @@ interface GridBudget {
 }
 
 /** A span attribute as HTML reads it (a positive integer, 1 when absent or invalid), at most `max`. */
-const span = (value: string | undefined, max: number) => Math.max(1, Math.min(max, Number.parseInt(value ?? '1', 10) || 1))
+const span = (value: string | undefined, max: number) =>
+  Math.max(1, Math.min(max, Number.parseInt(value ?? '1', 10) || 1))
 
 /** The cells of an HTML table in reading order, spans expanded so that each cell is read once. */
 function tableCells(table: HTMLElement, budget: GridBudget): string[] {
@@ -112,7 +118,7 @@ function tableCells(table: HTMLElement, budget: GridBudget): string[] {
       if (budget.area > PAGE_LIMITS.gridArea) {
         throw beyond('gridArea')
       }
-      for (let dr = 0; dr < rowspan; dr++) for (let dc = 0; dc < colspan; dc++) ((taken[r + dr] ??= [])[c + dc] = true)
+      for (let dr = 0; dr < rowspan; dr++) for (let dc = 0; dc < colspan; dc++) (taken[r + dr] ??= [])[c + dc] = true
       out.push(clean(element.textContent))
       if (out.length > PAGE_LIMITS.cells) throw beyond('cells')
       c += colspan
@@ -122,8 +128,38 @@ function tableCells(table: HTMLElement, budget: GridBudget): string[] {
 }
 
 /** Elements whose end tag HTML lets a page omit: they do not nest deeper when left open. */
-const OPTIONAL_END = new Set(['p', 'li', 'dt', 'dd', 'td', 'th', 'tr', 'thead', 'tbody', 'tfoot', 'option', 'colgroup', 'caption', 'rt', 'rp'])
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'])
+const OPTIONAL_END = new Set([
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'td',
+  'th',
+  'tr',
+  'thead',
+  'tbody',
+  'tfoot',
+  'option',
+  'colgroup',
+  'caption',
+  'rt',
+  'rp'
+])
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr'
+])
 
 /**
  * Counts elements and their nesting in one linear pass over the tags, before a parser builds a
@@ -157,7 +193,9 @@ function checkMarkup(html: string): void {
 /** An HTML page: tables read as grids, everything else as lines of prose. */
 export function fromHtml(html: string): PageDocument {
   checkMarkup(html)
-  const root = parse(html.replace(/<!doctype[^>]*>/i, ''), { blockTextElements: { script: false, style: false, noscript: false } })
+  const root = parse(html.replace(/<!doctype[^>]*>/i, ''), {
+    blockTextElements: { script: false, style: false, noscript: false }
+  })
   root.querySelector('head')?.remove()
   const cells: string[] = []
   const budget: GridBudget = { area: 0 }

@@ -56,8 +56,15 @@ function yearOfFileName(fileName: string | undefined): number | null {
 }
 
 /** The year from the most reliable place that states one; every other place that disagrees is noted. */
-function chooseYear(stated: StatedYears, options: ImportOptions): { year: number | null; source: YearSource | null; notes: string[] } {
-  const found: Record<YearSource, number | null> = { query: options.year ?? null, ...stated, fileName: yearOfFileName(options.fileName) }
+function chooseYear(
+  stated: StatedYears,
+  options: ImportOptions
+): { year: number | null; source: YearSource | null; notes: string[] } {
+  const found: Record<YearSource, number | null> = {
+    query: options.year ?? null,
+    ...stated,
+    fileName: yearOfFileName(options.fileName)
+  }
   const source = YEAR_SOURCES.find((s) => found[s] !== null) ?? null
   if (!source) return { year: null, source: null, notes: [] }
   const year = found[source]!
@@ -74,7 +81,6 @@ function issuerOf(prose: Prose): string {
   if (!before) return ''
   return /(局|委员会|委|办公室|办|中心|厅|署|院)$/.test(before) ? before : `${before}人民政府`
 }
-
 
 /** Sets `value` at the dotted `path` of `tree`, creating the objects on the way. */
 function put(tree: CellTree, path: readonly string[], value: number | string | null): void {
@@ -114,7 +120,11 @@ export function readPage(input: string, kind: 'text' | 'html'): PageReading {
 }
 
 /** The canonical report from what the page says, the unit found in the registry unless given. */
-export function completeImport(reading: PageReading, registry: RegistryLookup, options: ImportOptions = {}): ImportResult {
+export function completeImport(
+  reading: PageReading,
+  registry: RegistryLookup,
+  options: ImportOptions = {}
+): ImportResult {
   const { template, tables, prose, cells } = reading
   const organ = prose.meta.organ ?? null
   const organDivision = classifyOrgan(issuerOf(prose), registry)
@@ -125,10 +135,13 @@ export function completeImport(reading: PageReading, registry: RegistryLookup, o
       : resolveUnit(organ ?? prose.title ?? prose.meta.contact?.address ?? '', registry)
   const chosen = chooseYear(prose.years, options)
   const notes = [...prose.notes, ...chosen.notes, ...cells.notes]
-  if (match.candidates.length > 0) notes.push(`the organ fits ${match.candidates.length} townships (${match.candidates.join(', ')}); pass ?unit=`)
+  if (match.candidates.length > 0)
+    notes.push(`the organ fits ${match.candidates.length} townships (${match.candidates.join(', ')}); pass ?unit=`)
   if (organDivision) {
     const names = organDivision.candidates.map((code) => `${registry.nameOf(code) ?? ''} ${code}`).join(', ')
-    notes.push(`the organ is not a township but a ${organDivision.level === 'department' ? 'department' : `${organDivision.level} government`} (${names}); only townships file these reports`)
+    notes.push(
+      `the organ is not a township but a ${organDivision.level === 'department' ? 'department' : `${organDivision.level} government`} (${names}); only townships file these reports`
+    )
   }
   const year = chosen.year ?? undefined
 
@@ -161,6 +174,11 @@ export function completeImport(reading: PageReading, registry: RegistryLookup, o
 }
 
 /** Reads a page and completes it in one step (the CLI's way; the route splits the two). */
-export function importReport(input: string, kind: 'text' | 'html', registry: RegistryLookup, options: ImportOptions = {}): ImportResult {
+export function importReport(
+  input: string,
+  kind: 'text' | 'html',
+  registry: RegistryLookup,
+  options: ImportOptions = {}
+): ImportResult {
   return completeImport(readPage(input, kind), registry, options)
 }

@@ -2,7 +2,10 @@
 // and the text of parts 一, 五 and 六.
 import type { Narrative, ReportMeta } from '../report.js'
 
-const HEADINGS: Array<{ part: 'overview' | 'proactive' | 'requests' | 'appeals' | 'problems' | 'other'; pattern: RegExp }> = [
+const HEADINGS: Array<{
+  part: 'overview' | 'proactive' | 'requests' | 'appeals' | 'problems' | 'other'
+  pattern: RegExp
+}> = [
   { part: 'overview', pattern: /^一、.*总体情况/ },
   { part: 'proactive', pattern: /^二、.*主动公开/ },
   { part: 'requests', pattern: /^三、.*(收到和处理|依申请)/ },
@@ -95,11 +98,20 @@ export function readProse(lines: readonly string[]): Prose {
     documentNumber,
     publishedOn: signature.date,
     sourceUrl: null,
-    contact: { address: field(['地址']), postcode: field(['邮编', '邮政编码']), phone: field(['电话', '联系电话']), fax: field(['传真']) }
+    contact: {
+      address: field(['地址']),
+      postcode: field(['邮编', '邮政编码']),
+      phone: field(['电话', '联系电话']),
+      fax: field(['传真'])
+    }
   }
   return {
     title,
-    years: { title: titleYear, period: periodYear, date: meta.publishedOn ? Number(meta.publishedOn.slice(0, 4)) - 1 : null },
+    years: {
+      title: titleYear,
+      period: periodYear,
+      date: meta.publishedOn ? Number(meta.publishedOn.slice(0, 4)) - 1 : null
+    },
     meta,
     narrative: { overview: text('overview'), problems: text('problems'), other: text('other') },
     notes

@@ -43,7 +43,9 @@ const ROWS: Record<TemplateId, { proactive: Row[]; requests: Row[] }> = {
 }
 
 /** Header words of 四: the data row is what follows the last of them. */
-const APPEAL_HEADERS = new Set(['行政复议', '行政诉讼', '未经复议直接起诉', '复议后起诉', ...APPEAL_COLUMNS.map((c) => c.zh)].map(normalizeLabel))
+const APPEAL_HEADERS = new Set(
+  ['行政复议', '行政诉讼', '未经复议直接起诉', '复议后起诉', ...APPEAL_COLUMNS.map((c) => c.zh)].map(normalizeLabel)
+)
 
 export function readCells(cells: readonly string[], template: TemplateId): ReadCells {
   const normalized = cells.map(normalizeLabel)
@@ -92,7 +94,8 @@ export function readCells(cells: readonly string[], template: TemplateId): ReadC
   /** A figure the cell's type allows, or null with a note. */
   function checked(cell: CellDef, value: number | null, label: string): number | null {
     if (value === null) return null
-    const ok = cell.type === 'amount' ? value >= 0 : Number.isInteger(value) && (cell.type === 'signedCount' || value >= 0)
+    const ok =
+      cell.type === 'amount' ? value >= 0 : Number.isInteger(value) && (cell.type === 'signedCount' || value >= 0)
     if (ok) return value
     notes.push(`${label} · ${cell.column.zh}: ${value} is not a ${cell.type}; left blank`)
     notFound.push(cell.code)
@@ -102,7 +105,9 @@ export function readCells(cells: readonly string[], template: TemplateId): ReadC
   let position = 0
   const placeRows = (rows: readonly Row[]) => {
     for (const row of rows) {
-      const at = normalized.findIndex((cell, i) => i >= position && row.labels.some((label) => labelMatches(cell, label)))
+      const at = normalized.findIndex(
+        (cell, i) => i >= position && row.labels.some((label) => labelMatches(cell, label))
+      )
       if (at < 0) {
         notFound.push(...row.cells.map((c) => c.code))
         continue
@@ -129,14 +134,31 @@ export function readCells(cells: readonly string[], template: TemplateId): ReadC
 /** Which template the tables are printed in, from the headers only (never from the year). */
 export function detectTemplate(cells: readonly string[]): TemplateId | undefined {
   const marks = {
-    gb2019: ['本年新制作数量', '本年新公开数量', '对外公开总数量', '上一年项目数量', '本年增/减', '采购项目数量', '采购总金额', '其他对外管理服务事项'],
-    gb2021: ['本年制发件数', '本年废止件数', '现行有效件数', '本年处理决定数量', '本年收费金额(单位:万元)', '申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请']
+    gb2019: [
+      '本年新制作数量',
+      '本年新公开数量',
+      '对外公开总数量',
+      '上一年项目数量',
+      '本年增/减',
+      '采购项目数量',
+      '采购总金额',
+      '其他对外管理服务事项'
+    ],
+    gb2021: [
+      '本年制发件数',
+      '本年废止件数',
+      '现行有效件数',
+      '本年处理决定数量',
+      '本年收费金额(单位:万元)',
+      '申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请'
+    ]
   }
   const present = new Set(cells.map(normalizeLabel))
   const score = (id: TemplateId) =>
-    marks[id].map(normalizeLabel).filter((mark) => [...present].some((cell) => labelMatches(cell, mark) || cell.startsWith(mark))).length
+    marks[id]
+      .map(normalizeLabel)
+      .filter((mark) => [...present].some((cell) => labelMatches(cell, mark) || cell.startsWith(mark))).length
   const [a, b] = [score('gb2019'), score('gb2021')]
   if (a === b) return undefined
   return a > b ? 'gb2019' : 'gb2021'
 }
-
