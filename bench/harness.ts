@@ -89,7 +89,7 @@ export async function load(options: Load): Promise<Result> {
                 const n = i++
                 if (options.bodies) request.body = options.bodies[n % options.bodies.length]
                 if (options.paths) request.path = options.paths[n % options.paths.length]
-                return request as never
+                return request
               }
             }
           ]

@@ -18,7 +18,10 @@ import { importWorstCases } from './import-worst.js'
 import { validationBenchmarks } from './validation.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-/** `npm run bench -- reads puts` runs only those sections (validation, import-worst, export, reads, puts; growth-export on request). */
+/**
+ * `npm run bench -- reads puts` runs only those sections (validation, import-worst, export, reads,
+ * puts; growth-export on request).
+ */
 const sections = process.argv.slice(2)
 const wants = (section: string) => sections.length === 0 || sections.includes(section)
 const DATA = new URL('.data/', import.meta.url).pathname
@@ -124,7 +127,7 @@ try {
 async function exportCase(service: Server) {
   const before = rssMb(service.pid)
   let peak = before
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(service!.pid))), 20)
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(service.pid))), 20)
   const started = performance.now()
   const response = await fetch(`${service.url}/v1/exports/cells.csv?year=${YEAR}`)
   let bytes = 0

@@ -65,7 +65,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     // A request must arrive whole within 30 s: slow bodies cannot hold connections forever.
     requestTimeout: 30_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    frameworkErrors: (error, request, reply) => replyWithProblem(error as ErrorWithDetails, request, reply)
+    frameworkErrors: (error, request, reply) => void replyWithProblem(error as ErrorWithDetails, request, reply)
   })
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS))

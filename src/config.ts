@@ -29,12 +29,14 @@ export const ConfigSchema = Type.Object({
   PUBLIC_URL: Type.String({
     default: '',
     description:
-      'Where users reach the service (https://zwgk.example.gov.cn/ogi/): https turns on HSTS and upgrade-insecure-requests'
+      'Where users reach the service (https://zwgk.example.gov.cn/ogi/): https turns on HSTS and ' +
+      'upgrade-insecure-requests'
   }),
   TRUST_PROXY: Type.String({
     default: '',
     description:
-      'Reverse proxies whose X-Forwarded-For/-Proto to believe: empty (none), a hop count, or addresses/CIDRs, comma-separated'
+      'Reverse proxies whose X-Forwarded-For/-Proto to believe: empty (none), a hop count, or addresses/CIDRs, ' +
+      'comma-separated'
   })
 })
 
@@ -89,7 +91,8 @@ export function parseTrustProxy(value: string): AppConfig['trustProxy'] {
     const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
     if (!PROXY_KEYWORDS.has(entry) && (family === 0 || !bitsOk || extra !== undefined)) {
       throw new Error(
-        `TRUST_PROXY: "${entry}" is not a hop count, an IP address, a CIDR range or one of ${[...PROXY_KEYWORDS].join(', ')}`
+        `TRUST_PROXY: "${entry}" is not a hop count, an IP address, a CIDR range or one of ` +
+          `${[...PROXY_KEYWORDS].join(', ')}`
       )
     }
   }

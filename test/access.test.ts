@@ -72,7 +72,7 @@ const submitted = async (app: FastifyInstance) => {
 const ROUTES: Route[] = [
   {
     name: 'PUT a report',
-    request: () => ({ method: 'PUT', url: URL_2020, payload: fengshi() as object }),
+    request: () => ({ method: 'PUT', url: URL_2020, payload: fengshi() }),
     expect: { otherUnit: 403, otherDistrict: 403, unit: 201, district: 201, admin: 201 }
   },
   {

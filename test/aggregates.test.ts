@@ -444,7 +444,7 @@ t.test('exports read back to the stored cells', async (t) => {
     t.match(response.headers['content-disposition'], /cells\.csv/)
     t.equal(response.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'starts with a BOM')
     t.match(response.body, /\r\n/)
-    const rows = parse(response.body, { bom: true, columns: true }) as Record<string, string>[]
+    const rows = parse<Record<string, string>>(response.body, { bom: true, columns: true })
     t.equal(
       rows.length,
       stored.reduce((n, r) => n + TEMPLATES[r.template].cells.length, 0),
@@ -475,7 +475,7 @@ t.test('exports read back to the stored cells', async (t) => {
 
   t.test('reports.csv: one row per report, one column per cell, Chinese headers on request', async (t) => {
     const response = await app.inject({ url: '/v1/exports/reports.csv?under=350803&year=2021' })
-    const rows = parse(response.body, { bom: true, columns: true }) as Record<string, string>[]
+    const rows = parse<Record<string, string>>(response.body, { bom: true, columns: true })
     t.same(
       rows.map((r) => r.unit),
       stored.map((r) => r.unit)
@@ -487,7 +487,7 @@ t.test('exports read back to the stored cells', async (t) => {
     const gb2019 = rows.find((r) => r.template === 'gb2019')!
     t.equal(gb2019['proactive.fees.amount'], '', 'cells of the other template are empty')
     const zh = await app.inject({ url: '/v1/exports/reports.csv?year=2021&labels=zh' })
-    const header = (parse(zh.body, { bom: true, to: 1 }) as string[][])[0]!
+    const header = parse(zh.body, { bom: true, to: 1 })[0]!
     t.equal(header[0], '单位代码')
     t.ok(header.includes('三、本年度办理结果 （三）不予公开 1.属于国家秘密 · 自然人'))
     t.equal(header.length, 10 + ALL_CELLS.length)
@@ -557,10 +557,10 @@ t.test('the compiled report: the national form of the year, filled with the dist
       new RegExp(`\\| 一、本年新收政府信息公开申请数量 \\| ${expected.get('requests.received.naturalPerson')} \\|`)
     )
     t.match(md, /\| 行政复议 \|/)
-    const csv = parse((await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/report.csv` })).body, {
-      bom: true,
-      columns: true
-    }) as Record<string, string>[]
+    const csv = parse<Record<string, string>>(
+      (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/report.csv` })).body,
+      { bom: true, columns: true }
+    )
     t.equal(
       csv.find((r) => r.code === 'requests.outcomes.total.total')?.value,
       String(expected.get('requests.outcomes.total.total'))
@@ -603,7 +603,7 @@ t.test('an export walks its pages as ranges of the (year, unit) index, a year fi
     const seen: string[] = []
     let after: { year: number; unit: string } | undefined
     for (;;) {
-      const page = app.repos.reports.exportPage({ ...filter, statuses: ['submitted', 'accepted'] }, after, 2, withBody)
+      const page = app.repos.exports.page({ ...filter, statuses: ['submitted', 'accepted'] }, after, 2, withBody)
       for (const row of page.rows) {
         seen.push(`${row.head.year}/${row.head.unitCode}`)
         if (withBody) t.equal((row.body as Report).unit, row.head.unitCode, 'the body is the parsed report')
@@ -646,10 +646,10 @@ t.test('no export page scans a table: every filter is a range of an index', asyn
       ['NDJSON of a district, a later page', { year: 2021, under: '350803' }, { year: 2021, unit: '350803101' }, true]
     ]
   for (const [name, filter, after, withBody] of cases) {
-    const query = app.repos.reports.exportQuery({ ...filter, statuses }, after, 200, withBody).toSQL()
-    const plan = (
-      db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.params as unknown[])) as Array<{ detail: string }>
-    ).map((r) => r.detail)
+    const query = app.repos.exports.query({ ...filter, statuses }, after, 200, withBody).toSQL()
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>).map(
+      (r) => r.detail
+    )
     t.same(
       plan.filter((line) => line.startsWith('SCAN')),
       [],

@@ -89,14 +89,16 @@ t.test(
     hostile.on('pageerror', (error) => errors.push(String(error)))
     const payloads = [
       `?code=${encodeURIComponent('"><img src=x onerror="window.pwned=1">')}&year=2021`,
-      `?code=350803${encodeURIComponent('<script>window.pwned=1</script>')}&year=${encodeURIComponent('2021<img src=x onerror=window.pwned=1>')}`,
+      `?code=350803${encodeURIComponent('<script>window.pwned=1</script>')}` +
+        `&year=${encodeURIComponent('2021<img src=x onerror=window.pwned=1>')}`,
       `?code=${encodeURIComponent('../../v1/tokens')}`
     ]
     for (const query of payloads) {
       await hostile.goto(`${server.url}/${query}`)
       await hostile.waitForSelector('body[data-loaded^="350803/"]', { timeout: 20_000 })
       const injected = await hostile.evaluate(
-        `({ pwned: window.pwned ?? null, images: document.querySelectorAll('img').length, scripts: document.querySelectorAll('script').length })`
+        `({ pwned: window.pwned ?? null, images: document.querySelectorAll('img').length, scripts: ` +
+          `document.querySelectorAll('script').length })`
       )
       t.same(
         injected,
@@ -109,7 +111,8 @@ t.test(
     const report = await browser.newPage()
     await report.goto(`${server.url}/v1/aggregates/350803/2021/report.html`)
     const received = await report.evaluate(
-      `[...document.querySelectorAll('table.t3 tr')].find((tr) => tr.textContent.includes('一、本年新收政府信息公开申请数量')).lastElementChild.textContent`
+      `[...document.querySelectorAll('table.t3 tr')].find((tr) => ` +
+        `tr.textContent.includes('一、本年新收政府信息公开申请数量')).lastElementChild.textContent`
     )
     t.equal(received, String(aggregate.requests.received.total), 'the compiled report’s 三 carries the district total')
     const reconsideration = await report.evaluate(

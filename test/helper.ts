@@ -37,7 +37,7 @@ export interface TestApp {
   app: FastifyInstance
   databasePath: string
   /** Every log line written so far, as text. */
-  logs(): string
+  readonly logs: () => string
 }
 
 interface Tap {

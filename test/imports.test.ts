@@ -389,7 +389,7 @@ t.test(
     const broken = (change: (r: Report) => void) =>
       reportPage(
         edit(fengshi(), (r) => {
-          ;((r.requests as CellTree).outcomes as Record<string, CellTree>).granted!.naturalPerson = 6
+          ;(r.requests.outcomes as Record<string, CellTree>).granted!.naturalPerson = 6
           change(r)
         })
       )

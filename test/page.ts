@@ -1,10 +1,10 @@
 // Test helpers: a report rendered as a government web page (HTML), and that page's text as
 // sites' HTML-to-text conversion prints it (cells as `text |` lines, `|` runs for empty cells).
-import { parse, type HTMLElement } from 'node-html-parser'
+import { escape } from 'html-escaper'
+import { parse } from 'node-html-parser'
 import type { CellTree, Report } from '../src/domain/report.js'
-import { renderTables, TABLE_HEADINGS } from '../src/domain/render-tables.js'
-
-const escape = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+import { renderTables, tableHeading } from '../src/domain/render-tables.js'
+import { NARRATIVE_PARTS } from '../src/domain/templates.js'
 const paragraphs = (text: string | null | undefined) =>
   (text ?? '')
     .split('\n')
@@ -36,17 +36,17 @@ export function reportPage(report: Report): string {
 <p>邮 编：${escape(meta.contact?.postcode ?? '')}</p>
 <p>电 话：${escape(meta.contact?.phone ?? '')}</p>
 <p>传 真：${escape(meta.contact?.fax ?? '')}</p>
-<h2>一、总体情况</h2>
+<h2>${NARRATIVE_PARTS.overview.zh}</h2>
 ${paragraphs(report.narrative?.overview)}
-<h2>${TABLE_HEADINGS.proactive}</h2>
+<h2>${tableHeading('proactive')}</h2>
 ${tables.proactive}
-<h2>${TABLE_HEADINGS.requests}</h2>
+<h2>${tableHeading('requests')}</h2>
 ${tables.requests}
-<h2>${TABLE_HEADINGS.appeals}</h2>
+<h2>${tableHeading('appeals')}</h2>
 ${tables.appeals}
-<h2>五、存在的主要问题及改进情况</h2>
+<h2>${NARRATIVE_PARTS.problems.zh}</h2>
 ${paragraphs(report.narrative?.problems)}
-<h2>六、其他需要报告的事项</h2>
+<h2>${NARRATIVE_PARTS.other.zh}</h2>
 ${paragraphs(report.narrative?.other)}
 <p class="sign">${escape(meta.organ ?? '')}</p>
 <p class="date">${meta.publishedOn ? meta.publishedOn.replace(/^(\d{4})-0?(\d+)-0?(\d+)$/, '$1年$2月$3日') : ''}</p>
@@ -71,7 +71,7 @@ export function pageText(html: string): string {
       lines.push('|')
       let cells = 0
       let empties = ''
-      for (const cell of tr.querySelectorAll('td, th') as HTMLElement[]) {
+      for (const cell of tr.querySelectorAll('td, th')) {
         const text = cell.textContent.trim()
         const span = Number(cell.getAttribute('colspan') ?? 1)
         if (text === '') empties += '|'

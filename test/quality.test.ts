@@ -72,7 +72,7 @@ t.test('warnings beyond the arithmetic, on real submissions', async (t) => {
         req.received![c] =
           ((req.outcomes!.total as CellTree)[c] as number) +
           (req.carriedForward![c] as number) -
-          (req.carriedOver![c] as number)
+          (req.carriedOver[c] as number)
       }
       ;(r.proactive.penalties as CellTree).decisions = 400
     })
@@ -107,7 +107,7 @@ t.test('the quality endpoint: every finding under a division, filtered, counted,
     ;(r.appeals.reconsideration as CellTree).total = 77
   })
   await put(app, broken)
-  await put(app, { ...fengshi(), year: 2021 } as Report) // another template and a W-TEMPLATE-YEAR
+  await put(app, { ...fengshi(), year: 2021 }) // another template and a W-TEMPLATE-YEAR
 
   const all = (await app.inject({ url: '/v1/quality/350803/2021?limit=500' })).json()
   const ruleCounts = Object.fromEntries(

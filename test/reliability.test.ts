@@ -95,11 +95,13 @@ t.test('over real sockets: invalid UTF-8 and a slow body do not harm the server'
       socket.on('data', (d) => (answer += d.toString()))
       socket.on('end', () => resolve(answer))
       socket.on('error', reject)
-      socket.on('connect', async () => {
-        for (const chunk of chunks) {
-          socket.write(chunk)
-          await new Promise((r) => setTimeout(r, pauseMs))
-        }
+      socket.on('connect', () => {
+        void (async () => {
+          for (const chunk of chunks) {
+            socket.write(chunk)
+            await new Promise((r) => setTimeout(r, pauseMs))
+          }
+        })()
       })
       setTimeout(
         () => {
@@ -114,7 +116,8 @@ t.test('over real sockets: invalid UTF-8 and a slow body do not harm the server'
     Buffer.from('"}}')
   ])
   const head = (length: number) =>
-    `PUT /v1/reports/350803109/2020 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`
+    `PUT /v1/reports/350803109/2020 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ` +
+    `${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`
   const invalid = await raw([head(body.length), body], 10)
   t.match(invalid, /^HTTP\/1.1 400/)
   t.match(invalid, /application\/problem\+json/)
@@ -156,7 +159,8 @@ t.test('sustained mixed load (10 s) at 80% of capacity', async (t) => {
   t.equal(
     result.errors,
     0,
-    `no errors in ${result.requests} requests at ${result.achievedRps}/s (capacity ${result.capacityRps}/s, p99 ${result.p99} ms)`
+    `no errors in ${result.requests} requests at ${result.achievedRps}/s (capacity ${result.capacityRps}/s, p99 ` +
+      `${result.p99} ms)`
   )
   t.ok(result.rssGrowth < 1.25, `memory steady: ${result.rssMb.join(' ')} MB`)
 })

@@ -80,11 +80,16 @@ export async function backupRound(port: number): Promise<BackupRound> {
     const backup = new Database(copy, { readonly: true })
     const inBackup = backup
       .prepare(
-        'SELECT h.unit_code AS unit, h.year, h.current_revision AS revision, r.body FROM reports h JOIN report_revisions r ON r.report_id = h.id AND r.revision = h.current_revision'
+        `SELECT h.unit_code AS unit, h.year, h.current_revision AS revision, r.body
+         FROM reports h
+         JOIN report_revisions r ON r.report_id = h.id AND r.revision = h.current_revision`
       )
       .all() as Array<{ unit: string; year: number; revision: number; body: string }>
     const liveRevision = live.prepare(
-      'SELECT r.body FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE h.unit_code = ? AND h.year = ? AND r.revision = ?'
+      `SELECT r.body
+       FROM report_revisions r
+       JOIN reports h ON h.id = r.report_id
+       WHERE h.unit_code = ? AND h.year = ? AND r.revision = ?`
     )
     let mismatched = 0
     for (const row of inBackup)

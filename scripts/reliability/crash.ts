@@ -94,7 +94,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const ok = result.lost === 0 && result.problems.length === 0
     if (!ok) failed++
     console.log(
-      `round ${round}: killed after ${result.killedAfterMs} ms, ${result.acknowledged} PUTs acknowledged, ${result.lost} lost` +
+      `round ${round}: killed after ${result.killedAfterMs} ms, ${result.acknowledged} PUTs acknowledged, ` +
+        `${result.lost} lost` +
         (result.problems.length > 0 ? `, problems: ${result.problems.join('; ')}` : '')
     )
   }

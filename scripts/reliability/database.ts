@@ -34,12 +34,18 @@ export interface Acknowledged {
   body: string
 }
 
-/** How many acknowledged PUTs are not stored exactly as acknowledged (an unchanged answer names an earlier revision). */
+/**
+ * How many acknowledged PUTs are not stored exactly as acknowledged (an unchanged answer names an
+ * earlier revision).
+ */
 export function countLost(path: string, acknowledged: readonly Acknowledged[]): number {
   const db = new Database(path, { readonly: true })
   try {
     const stored = db.prepare(
-      'SELECT r.body FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE h.unit_code = ? AND h.year = ? AND r.revision = ?'
+      `SELECT r.body
+       FROM report_revisions r
+       JOIN reports h ON h.id = r.report_id
+       WHERE h.unit_code = ? AND h.year = ? AND r.revision = ?`
     )
     let lost = 0
     for (const ack of acknowledged) {
@@ -94,15 +100,24 @@ export function checkDatabase(path: string): string[] {
     )
     count(
       'reports without their current revision',
-      'SELECT count(*) n FROM reports h LEFT JOIN report_revisions r ON r.report_id = h.id AND r.revision = h.current_revision WHERE r.id IS NULL'
+      `SELECT count(*) n
+       FROM reports h
+       LEFT JOIN report_revisions r ON r.report_id = h.id AND r.revision = h.current_revision
+       WHERE r.id IS NULL`
     )
     count(
       'reports with revisions after the current one',
-      'SELECT count(*) n FROM report_revisions r JOIN reports h ON h.id = r.report_id WHERE r.revision > h.current_revision'
+      `SELECT count(*) n
+       FROM report_revisions r
+       JOIN reports h ON h.id = r.report_id
+       WHERE r.revision > h.current_revision`
     )
     count(
       'reports whose current cells are missing or stale',
-      'SELECT count(*) n FROM reports h LEFT JOIN current_cells c ON c.report_id = h.id WHERE c.report_id IS NULL OR c.revision <> h.current_revision'
+      `SELECT count(*) n
+       FROM reports h
+       LEFT JOIN current_cells c ON c.report_id = h.id
+       WHERE c.report_id IS NULL OR c.revision <> h.current_revision`
     )
     count(
       'cells without a report',
@@ -111,8 +126,9 @@ export function checkDatabase(path: string): string[] {
     count(
       'revisions without their audit entry',
       `SELECT count(*) n FROM report_revisions r JOIN reports h ON h.id = r.report_id
-       WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'report.revision' AND a.target = h.unit_code || '/' || h.year
-                         AND json_extract(a.detail, '$.revision') = r.revision)`
+       WHERE NOT EXISTS (SELECT 1 FROM audit_log a
+                         WHERE a.action = 'report.revision' AND a.target = h.unit_code || '/' || h.year
+                           AND json_extract(a.detail, '$.revision') = r.revision)`
     )
   } finally {
     db.close()

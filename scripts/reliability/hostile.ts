@@ -5,6 +5,7 @@
 import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Report } from '../../src/domain/report.js'
 import { sampleReport, seededRandom } from '../../src/domain/sample-report.js'
 import { TEMPLATES } from '../../src/domain/templates.js'
@@ -459,7 +460,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { buildApp } = await import('../../src/app.js')
   const { DEFAULT_CONFIG } = await import('../../src/config.js')
   const { mkdtempSync, rmSync } = await import('node:fs')
-  const { join } = await import('node:path')
   const { tmpdir } = await import('node:os')
   const { fingerprint, prepareDatabase } = await import('./database.js')
   const count = Number(process.argv[2] ?? 10_000)

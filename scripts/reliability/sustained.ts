@@ -94,7 +94,7 @@ export async function sustainedRun(seconds: number, port: number): Promise<Susta
           ...(mixed(server.url, token, units) as unknown as autocannon.Options),
           connections: 8,
           ...options
-        } as autocannon.Options)
+        })
       const capacity = await run({ duration: Math.min(10, Math.max(3, Math.round(seconds / 6))) })
       const targetRps = Math.max(1, Math.round(capacity.requests.average * 0.8))
       const samples: number[] = []
@@ -127,7 +127,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await sustainedRun(Number(process.argv[2] ?? 60), 3953)
   console.log({
     ...result,
-    rssMb: `${result.rssMb[0]} … ${result.rssMb.at(-1)} MB (${result.rssMb.length} samples, max ${Math.max(...result.rssMb)})`
+    rssMb:
+      `${result.rssMb[0]} … ${result.rssMb.at(-1)} MB ` +
+      `(${result.rssMb.length} samples, max ${Math.max(...result.rssMb)})`
   })
   const ok = result.errors === 0 && result.rssGrowth < 1.1
   console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`)

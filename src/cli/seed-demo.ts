@@ -10,6 +10,7 @@ import { seedDivisions } from '../db/seed-divisions.js'
 import { defaultDeadline } from '../domain/deadlines.js'
 import type { Report } from '../domain/report.js'
 import { evaluateRules } from '../domain/rules.js'
+import { FIRST_REPORT_YEAR } from '../domain/templates.js'
 import { demoSubmission } from '../domain/sample-report.js'
 import { beijingYear } from '../domain/time.js'
 import { createRepositories } from '../plugins/db.js'
@@ -26,8 +27,8 @@ const { values } = parseArgs({
   options: { years: { type: 'string', default: '2020,2021' }, scale: { type: 'string', default: 'district:350803' } }
 })
 const years = values.years.split(',').map(Number)
-if (years.some((y) => !Number.isInteger(y) || y < 2019 || y > beijingYear(new Date())))
-  fail(`--years must list report years from 2019 to this year`)
+if (years.some((y) => !Number.isInteger(y) || y < FIRST_REPORT_YEAR || y > beijingYear(new Date())))
+  fail(`--years must list report years from ${FIRST_REPORT_YEAR} to this year`)
 const scale = values.scale
 const under = scale === 'national' ? '' : /^district:(\d{2}|\d{4}|\d{6})$/.exec(scale)?.[1]
 if (under === undefined) fail('--scale must be national or district:<code of a province, city or district>')
@@ -66,13 +67,14 @@ for (const year of [...years].sort()) {
       signatures
     })
   }
-  for (let i = 0; i < batch.length; i += 5000) added += repos.reports.bulkInsert(batch.slice(i, i + 5000), context)
+  for (let i = 0; i < batch.length; i += 5000) added += repos.bulk.insert(batch.slice(i, i + 5000), context)
   previous = current
 }
 repos.rollups.rebuild()
 connection.sqlite.pragma('wal_checkpoint(TRUNCATE)')
 connection.sqlite.close()
 console.log(
-  `added ${added} reports for ${townships.length} townships under ${under || 'the whole country'} in ${years.join(', ')} ` +
+  `added ${added} reports for ${townships.length} townships under ${under || 'the whole country'} in ` +
+    `${years.join(', ')} ` +
     `(${((performance.now() - started) / 1000).toFixed(1)} s)`
 )

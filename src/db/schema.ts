@@ -10,7 +10,11 @@ import {
   uniqueIndex,
   type SQLiteColumnBuilderBase
 } from 'drizzle-orm/sqlite-core'
-import { ALL_CELLS } from '../domain/templates.js'
+import { ROLES } from '../domain/access.js'
+import { TIMELINESS } from '../domain/deadlines.js'
+import { DIVISION_LEVELS } from '../domain/divisions.js'
+import { REPORT_STATUSES, SUBMITTABLE_STATUSES } from '../domain/report.js'
+import { ALL_CELLS, TEMPLATE_IDS } from '../domain/templates.js'
 
 /** Small key/value facts about the database itself, e.g. which registry source it was seeded from. */
 export const appMeta = sqliteTable('app_meta', {
@@ -24,7 +28,7 @@ export const divisions = sqliteTable(
   {
     code: text('code').primaryKey(),
     name: text('name').notNull(),
-    level: text('level', { enum: ['province', 'city', 'district', 'township'] }).notNull(),
+    level: text('level', { enum: DIVISION_LEVELS }).notNull(),
     parentCode: text('parent_code')
   },
   (t) => [index('divisions_parent_idx').on(t.parentCode, t.code), index('divisions_level_idx').on(t.level, t.code)]
@@ -40,14 +44,12 @@ export const reports = sqliteTable(
       .references(() => divisions.code),
     year: integer('year').notNull(),
     currentRevision: integer('current_revision').notNull(),
-    status: text('status', { enum: ['draft', 'submitted', 'accepted', 'returned'] }).notNull(),
-    template: text('template', { enum: ['gb2019', 'gb2021'] }).notNull(),
+    status: text('status', { enum: REPORT_STATUSES }).notNull(),
+    template: text('template', { enum: TEMPLATE_IDS }).notNull(),
     /** When the report first reached `submitted`: what the deadline is judged against. */
     firstSubmittedAt: integer('first_submitted_at', { mode: 'timestamp_ms' }),
     /** The first submission against the deadline in force; recomputed when a deadline changes. */
-    timeliness: text('timeliness', { enum: ['on_time', 'late', 'none'] })
-      .notNull()
-      .default('none'),
+    timeliness: text('timeliness', { enum: TIMELINESS }).notNull().default('none'),
     acceptedAt: integer('accepted_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
@@ -68,8 +70,8 @@ export const reportRevisions = sqliteTable(
       .notNull()
       .references(() => reports.id),
     revision: integer('revision').notNull(),
-    status: text('status', { enum: ['draft', 'submitted'] }).notNull(),
-    template: text('template', { enum: ['gb2019', 'gb2021'] }).notNull(),
+    status: text('status', { enum: SUBMITTABLE_STATUSES }).notNull(),
+    template: text('template', { enum: TEMPLATE_IDS }).notNull(),
     /** The canonical report JSON as stored. */
     body: text('body', { mode: 'json' }).notNull(),
     contentHash: text('content_hash').notNull(),
@@ -150,9 +152,9 @@ export const rollups = sqliteTable(
   {
     divisionCode: text('division_code').notNull(),
     year: integer('year').notNull(),
-    template: text('template', { enum: ['gb2019', 'gb2021'] }).notNull(),
-    status: text('status', { enum: ['draft', 'submitted', 'accepted', 'returned'] }).notNull(),
-    timeliness: text('timeliness', { enum: ['on_time', 'late', 'none'] }).notNull(),
+    template: text('template', { enum: TEMPLATE_IDS }).notNull(),
+    status: text('status', { enum: REPORT_STATUSES }).notNull(),
+    timeliness: text('timeliness', { enum: TIMELINESS }).notNull(),
     reportCount: integer('report_count').notNull(),
     /** How many cells of the template were null (not reported) across these reports. */
     incompleteCells: integer('incomplete_cells').notNull(),
@@ -167,7 +169,7 @@ export const tokens = sqliteTable(
   {
     id: text('id').primaryKey(),
     secretHash: text('secret_hash').notNull(),
-    role: text('role', { enum: ['unit', 'district', 'admin'] }).notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
     /** The division the token may act on (with everything under it); null for admin. */
     scope: text('scope').references(() => divisions.code),
     label: text('label'),

@@ -1,13 +1,14 @@
 // Aggregation maths: from summed cells (per template, status and timeliness) to the aggregate
 // of api.md, with coverage, templates, indicators and incomplete cells. Pure.
-import type { ReportStatus } from './report.js'
+import type { Timeliness } from './deadlines.js'
+import { PUBLIC_STATUSES, type ReportStatus } from './report.js'
 import { APPLICANT_COLUMNS, TEMPLATE_IDS, TEMPLATES, type RowDef, type TemplateId } from './templates.js'
 
 /** Sums over the reports of one template, status and timeliness (a rollup row). */
 export interface Sums {
   template: TemplateId
   status: ReportStatus
-  timeliness: 'on_time' | 'late' | 'none'
+  timeliness: Timeliness
   reportCount: number
   incompleteCells: number
   cells: Record<string, number>
@@ -46,7 +47,7 @@ export interface Aggregate {
   incompleteCells: number
 }
 
-export const DEFAULT_STATUSES: ReportStatus[] = ['submitted', 'accepted']
+export const DEFAULT_STATUSES: ReportStatus[] = [...PUBLIC_STATUSES]
 const IN_SUMS = new Set<ReportStatus>(DEFAULT_STATUSES)
 
 /** Amounts are decimals: keep six places so that float residue never shows. */

@@ -1,9 +1,17 @@
 // The district's compiled report: tables 二, 三 and 四 of the national form of the year, filled
 // with the aggregate of its townships, with a line on coverage; as printable HTML, as Markdown
 // for pasting into the report's text, and as CSV rows.
+import { escape } from 'html-escaper'
 import type { Aggregate } from './aggregate.js'
-import { flatRows, renderTables, TABLE_HEADINGS } from './render-tables.js'
-import { APPEAL_COLUMNS, TEMPLATE_IDS, TEMPLATES, type TemplateId } from './templates.js'
+import { flatRows, renderTables, tableHeading } from './render-tables.js'
+import {
+  tableOf,
+  TEMPLATE_IDS,
+  templateOfYear,
+  TEMPLATES,
+  UNCLASSIFIED_OTHER_ROW,
+  type TemplateId
+} from './templates.js'
 
 export interface CompiledInput {
   scope: { code: string; name: string }
@@ -14,10 +22,14 @@ export interface CompiledInput {
   late: string[]
 }
 
-/** The national form in force for a report year: gb2019 up to 2020, gb2021 from 2021. */
-export const layoutOf = (year: number): TemplateId => (year <= 2020 ? 'gb2019' : 'gb2021')
-
-const TEMPLATE_NAMES: Record<TemplateId, string> = { gb2019: '2019年格式', gb2021: '2021年格式' }
+/** The rows summed into （六） when it is printed undivided: gb2021's sub-rows and gb2019's unclassified row. */
+const OTHER_ROWS = [
+  UNCLASSIFIED_OTHER_ROW.key,
+  ...tableOf('gb2021', 'requests')
+    .rows.flatMap((row) => row.children ?? [])
+    .find((row) => row.key === 'other')!
+    .children!.map((row) => row.key)
+]
 
 /** A figure as printed: integers as they are, decimals to at most six places, not summed as —. */
 function figure(value: unknown): string {
@@ -39,13 +51,10 @@ function valueOf(input: CompiledInput, template: TemplateId, code: string): unkn
   const path = code.split('.')
   const { aggregate } = input
   if (path[0] === 'proactive') return at(aggregate.proactive[template], path.slice(1))
-  if (layoutOf(input.year) === 'gb2019' && code.startsWith('requests.outcomes.other.')) {
+  if (templateOfYear(input.year) === 'gb2019' && code.startsWith('requests.outcomes.other.')) {
     const column = path.at(-1)!
     const other = (aggregate.requests.outcomes as Record<string, Record<string, Record<string, number>>>).other!
-    return ['unclassified', 'overdueCorrection', 'overdueFee', 'otherReasons'].reduce(
-      (sum, row) => sum + (other[row]?.[column] ?? 0),
-      0
-    )
+    return OTHER_ROWS.reduce((sum, row) => sum + (other[row]?.[column] ?? 0), 0)
   }
   return at(aggregate, path)
 }
@@ -53,11 +62,11 @@ function valueOf(input: CompiledInput, template: TemplateId, code: string): unkn
 /** The templates whose 二 is printed: each that reports used (the year's own when none did). */
 function proactiveTemplates(input: CompiledInput): TemplateId[] {
   const used = TEMPLATE_IDS.filter((id) => input.aggregate.templates[id] > 0)
-  return used.length > 0 ? used : [layoutOf(input.year)]
+  return used.length > 0 ? used : [templateOfYear(input.year)]
 }
 
 const unclassifiedRow = (input: CompiledInput) =>
-  layoutOf(input.year) === 'gb2021' && input.aggregate.templates.gb2019 > 0
+  templateOfYear(input.year) === 'gb2021' && input.aggregate.templates.gb2019 > 0
 
 /** Up to thirty names, then how many there are in all. */
 function list(names: string[], total: number): string {
@@ -79,9 +88,6 @@ export function coverageLine(input: CompiledInput): string {
 
 const title = (input: CompiledInput) => `${input.scope.name}${input.year}年政府信息公开工作年度报告统计表（汇总）`
 
-const escape = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
-
 const STYLE = `
 body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; margin: 2em auto; max-width: 60em; color: #000; }
 h1 { font-size: 1.4em; text-align: center; }
@@ -92,18 +98,22 @@ td:first-child, th[colspan="3"] { text-align: left; }
 p.caption { margin: .5em 0 0; font-weight: bold; }
 p.coverage { border-top: 1px solid #000; padding-top: .5em; }
 @page { size: A4; margin: 15mm; }
-@media print { body { margin: 0; max-width: none; font-size: 10pt; } table { page-break-inside: auto; } tr { page-break-inside: avoid; } }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  table { page-break-inside: auto; }
+  tr { page-break-inside: avoid; }
+}
 `
 
 export function compiledHtml(input: CompiledInput): string {
-  const layout = layoutOf(input.year)
+  const layout = templateOfYear(input.year)
   const templates = proactiveTemplates(input)
   const proactive = templates
     .map((template) => {
       const tables = renderTables(template, (code) => figure(valueOf(input, template, code)))
       const caption =
         templates.length > 1
-          ? `<p class="caption">按${TEMPLATE_NAMES[template]}报送的${input.aggregate.templates[template]}个单位</p>`
+          ? `<p class="caption">按${TEMPLATES[template].shortZh}报送的${input.aggregate.templates[template]}个单位</p>`
           : ''
       return caption + tables.proactive
     })
@@ -112,14 +122,15 @@ export function compiledHtml(input: CompiledInput): string {
     unclassified: unclassifiedRow(input)
   })
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escape(title(input))}</title><style>${STYLE}</style></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>${escape(title(input))}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escape(title(input))}</h1>
-<h2>${TABLE_HEADINGS.proactive}</h2>
+<h2>${tableHeading('proactive')}</h2>
 ${proactive}
-<h2>${TABLE_HEADINGS.requests}</h2>
+<h2>${tableHeading('requests')}</h2>
 ${tables.requests}
-<h2>${TABLE_HEADINGS.appeals}</h2>
+<h2>${tableHeading('appeals')}</h2>
 ${tables.appeals}
 <p class="coverage">${escape(coverageLine(input))}</p>
 </body></html>
@@ -133,11 +144,11 @@ function mdTable(header: string[], rows: string[][]): string {
 }
 
 export function compiledMarkdown(input: CompiledInput): string {
-  const layout = layoutOf(input.year)
-  const out = [`# ${title(input)}`, '', `## ${TABLE_HEADINGS.proactive}`, '']
+  const layout = templateOfYear(input.year)
+  const out = [`# ${title(input)}`, '', `## ${tableHeading('proactive')}`, '']
   for (const template of proactiveTemplates(input)) {
     if (proactiveTemplates(input).length > 1)
-      out.push(`按${TEMPLATE_NAMES[template]}报送的${input.aggregate.templates[template]}个单位：`, '')
+      out.push(`按${TEMPLATES[template].shortZh}报送的${input.aggregate.templates[template]}个单位：`, '')
     const rows = flatRows(template, 'proactive')
     const width = Math.max(...rows.map((r) => r.cells.length))
     out.push(
@@ -146,19 +157,14 @@ export function compiledMarkdown(input: CompiledInput): string {
         rows.map((r) => [
           r.label,
           ...r.cells.map((c) => `${c.column}：${figure(valueOf(input, template, c.code))}`),
-          ...Array(width - r.cells.length).fill('')
+          ...Array.from({ length: width - r.cells.length }, () => '')
         ])
       ),
       ''
     )
   }
   const requestRows = flatRows(layout, 'requests', { unclassified: unclassifiedRow(input) })
-  out.push(
-    `## ${TABLE_HEADINGS.requests}`,
-    '',
-    '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）',
-    ''
-  )
+  out.push(`## ${tableHeading('requests')}`, '', tableOf(layout, 'requests').note ?? '', '')
   out.push(
     mdTable(
       ['项目', ...requestRows[0]!.cells.map((c) => c.column)],
@@ -166,19 +172,12 @@ export function compiledMarkdown(input: CompiledInput): string {
     ),
     ''
   )
-  const groups = [
-    ['reconsideration', '行政复议'],
-    ['litigationDirect', '行政诉讼·未经复议直接起诉'],
-    ['litigationAfterReconsideration', '行政诉讼·复议后起诉']
-  ]
-  out.push(`## ${TABLE_HEADINGS.appeals}`, '')
+  const appealRows = flatRows(layout, 'appeals')
+  out.push(`## ${tableHeading('appeals')}`, '')
   out.push(
     mdTable(
-      ['', ...APPEAL_COLUMNS.map((c) => c.zh)],
-      groups.map(([key, label]) => [
-        label!,
-        ...APPEAL_COLUMNS.map((c) => figure(valueOf(input, layout, `appeals.${key}.${c.key}`)))
-      ])
+      ['', ...appealRows[0]!.cells.map((c) => c.column)],
+      appealRows.map((r) => [r.label, ...r.cells.map((c) => figure(valueOf(input, layout, c.code)))])
     ),
     ''
   )
@@ -188,7 +187,7 @@ export function compiledMarkdown(input: CompiledInput): string {
 
 /** One row per printed cell: table, template, code, label, value. */
 export function compiledCsvRows(input: CompiledInput): string[][] {
-  const layout = layoutOf(input.year)
+  const layout = templateOfYear(input.year)
   const rows: string[][] = [['table', 'template', 'code', 'label', 'value']]
   for (const template of proactiveTemplates(input)) {
     for (const cell of TEMPLATES[template].cells.filter((c) => c.table === 'proactive')) {

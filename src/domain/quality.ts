@@ -1,6 +1,7 @@
 // Data quality beyond the template's arithmetic: prose copied from another report (MinHash of
 // character shingles), figures in the prose that contradict the table, year-on-year jumps, and
 // figures far from the district's other townships (modified z-score). Pure.
+import { requireCells } from './templates.js'
 
 // ─── Copied prose ────────────────────────────────────────────────────────────────────────────
 //
@@ -143,6 +144,7 @@ const PATTERNS: Array<{ pattern: RegExp; cells: string[]; what: { zh: string; en
     what: { zh: '行政诉讼总计（两类之和）', en: 'litigation (both groups)' }
   }
 ]
+requireCells(PATTERNS.flatMap((p) => p.cells))
 
 /** Every figure the prose states in an unambiguous phrasing. */
 export function statedFigures(text: string | null | undefined): StatedFigure[] {

@@ -6,6 +6,7 @@ export const REPORT_STATUSES = ['draft', 'submitted', 'accepted', 'returned'] as
 export type ReportStatus = (typeof REPORT_STATUSES)[number]
 /** Submitted and accepted reports are public documents; drafts and returned ones are not. */
 export const PUBLIC_STATUSES = ['submitted', 'accepted'] as const satisfies readonly ReportStatus[]
+export type PublicStatus = (typeof PUBLIC_STATUSES)[number]
 export function isPublic(status: string): boolean {
   return (PUBLIC_STATUSES as readonly string[]).includes(status)
 }

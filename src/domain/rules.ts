@@ -5,13 +5,25 @@ import {
   isJump,
   JUMP_FACTOR,
   JUMP_MINIMUM,
+  MIN_PEERS,
   modifiedZ,
   OUTLIER_THRESHOLD,
   similarity,
   statedFigures
 } from './quality.js'
 import { readCell, type Report } from './report.js'
-import { APPEAL_COLUMNS, APPLICANT_COLUMNS, TEMPLATES, type CellDef, type Label, type TemplateId } from './templates.js'
+import {
+  APPEAL_COLUMNS,
+  APPLICANT_COLUMNS,
+  isNormalYear,
+  NARRATIVE_PARTS,
+  requireCells,
+  TEMPLATE_IDS,
+  TEMPLATES,
+  type CellDef,
+  type Label,
+  type TemplateId
+} from './templates.js'
 
 export type Severity = 'error' | 'warning'
 
@@ -25,6 +37,9 @@ export interface Violation {
   right: number | null
   message: Label
 }
+
+/** What a rule's evaluation finds: a violation before the table stamps it with the rule's id and severity. */
+export type Finding = Omit<Violation, 'rule' | 'severity'>
 
 export interface RuleContext {
   report: Report
@@ -64,21 +79,36 @@ export interface RuleDef {
    */
   needs?: readonly RuleNeed[]
   description: Label
-  evaluate(context: RuleContext): Violation[]
+  evaluate(context: RuleContext): Finding[]
 }
 
-const BOTH: readonly TemplateId[] = ['gb2019', 'gb2021']
+type Path = readonly string[]
 const pointer = (path: readonly string[]) => '/' + path.join('/')
 
 /** A cell's value as a rule sees it: null (not reported) counts as 0, and W-INCOMPLETE says so. */
-function value(report: Report, path: readonly string[]): number {
+function value(report: Report, path: Path): number {
   return readCell(report, path) ?? 0
 }
 
-function sum(report: Report, paths: readonly (readonly string[])[]): number {
+function sum(report: Report, paths: readonly Path[]): number {
   let total = 0
   for (const path of paths) total += value(report, path)
   return total
+}
+
+/**
+ * The body of every "one side = the other" rule: a finding naming the cells of both sides when
+ * their sums differ.
+ */
+function unequal(
+  report: Report,
+  left: readonly Path[],
+  right: readonly Path[],
+  message: (l: number, r: number) => Label
+) {
+  const l = sum(report, left)
+  const r = sum(report, right)
+  return l === r ? [] : [{ cells: [...left, ...right].map(pointer), left: l, right: r, message: message(l, r) }]
 }
 
 /** The rows of a table that carry cells, each with its path and printed labels. */
@@ -90,8 +120,7 @@ function leafRows(template: TemplateId, table: string): Array<{ path: string[]; 
     const key = rowPath.join('.')
     let row = rows.get(key)
     if (!row) {
-      const label = cell.rowLabels[cell.rowLabels.length - 1] ?? { zh: key, en: key }
-      row = { path: rowPath, label, cells: [] }
+      row = { path: rowPath, label: cell.rowLabel, cells: [] }
       rows.set(key, row)
     }
     row.cells.push(cell)
@@ -163,134 +192,106 @@ function planFor(template: TemplateId) {
   }
 }
 
+/** The plan of a template, its hand-named cells checked against the template. */
+function checkedPlan(template: TemplateId) {
+  const plan = planFor(template)
+  const named = [
+    ...plan.balance.flatMap(({ left, right }) => [...left, ...right]),
+    ...plan.carry.flatMap(({ here, there }) => [here, there]),
+    ...plan.outcomeTotals.map(({ total }) => total),
+    ...plan.rowTotals.flatMap(({ total, parts }) => [total, ...parts]),
+    ...plan.appealTotals.flatMap(({ total, parts }) => [total, ...parts])
+  ]
+  requireCells(
+    named.map((path) => path.join('.')),
+    [template]
+  )
+  return plan
+}
+
 /** The figures compared with the district's other townships: the headline ones, in both templates. */
-export const OUTLIER_CODES = [
+export const OUTLIER_CODES: readonly string[] = requireCells([
   'requests.received.total',
   'requests.outcomes.total.total',
   'requests.carriedForward.total',
   'appeals.reconsideration.total',
   'proactive.licensing.decisions',
   'proactive.penalties.decisions'
-]
+])
 
-const PLANS: Record<TemplateId, ReturnType<typeof planFor>> = { gb2019: planFor('gb2019'), gb2021: planFor('gb2021') }
+const PLANS = Object.fromEntries(TEMPLATE_IDS.map((id) => [id, checkedPlan(id)])) as Record<
+  TemplateId,
+  ReturnType<typeof planFor>
+>
 
 export const RULES: readonly RuleDef[] = [
   {
     id: 'E-REQ-BALANCE',
     severity: 'error',
     scope: 'report',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
       zh: '三：每一列第一项加第二项之和，等于第三项加第四项之和',
       en: 'III: in every column, received + carried over = outcomes total + carried forward'
     },
     evaluate: ({ report }) =>
-      PLANS[report.template].balance.flatMap(({ column, left: leftPaths, right: rightPaths }) => {
-        const left = sum(report, leftPaths)
-        const right = sum(report, rightPaths)
-        if (left === right) return []
-        return [
-          {
-            rule: 'E-REQ-BALANCE',
-            severity: 'error',
-            cells: [...leftPaths, ...rightPaths].map(pointer),
-            left,
-            right,
-            message: {
-              zh: `${column.zh}列：第一项加第二项之和（${left}）不等于第三项加第四项之和（${right}）`,
-              en: `${column.en}: received + carried over (${left}) ≠ processed + carried forward (${right})`
-            }
-          }
-        ]
-      })
+      PLANS[report.template].balance.flatMap(({ column, left, right }) =>
+        unequal(report, left, right, (l, r) => ({
+          zh: `${column.zh}列：第一项加第二项之和（${l}）不等于第三项加第四项之和（${r}）`,
+          en: `${column.en}: received + carried over (${l}) ≠ processed + carried forward (${r})`
+        }))
+      )
   },
   {
     id: 'E-REQ-ROW-TOTAL',
     severity: 'error',
     scope: 'report',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
       zh: '三：每一行的总计等于自然人与各类法人或其他组织之和',
       en: 'III: in every row, total = natural persons + every kind of organisation'
     },
     evaluate: ({ report }) =>
-      PLANS[report.template].rowTotals.flatMap(({ label, total, parts }) => {
-        const left = value(report, total)
-        const right = sum(report, parts)
-        if (left === right) return []
-        return [
-          {
-            rule: 'E-REQ-ROW-TOTAL',
-            severity: 'error',
-            cells: [total, ...parts].map(pointer),
-            left,
-            right,
-            message: {
-              zh: `${label.zh}：总计（${left}）不等于各类申请人之和（${right}）`,
-              en: `${label.en}: total (${left}) ≠ sum of the applicant columns (${right})`
-            }
-          }
-        ]
-      })
+      PLANS[report.template].rowTotals.flatMap(({ label, total, parts }) =>
+        unequal(report, [total], parts, (l, r) => ({
+          zh: `${label.zh}：总计（${l}）不等于各类申请人之和（${r}）`,
+          en: `${label.en}: total (${l}) ≠ sum of the applicant columns (${r})`
+        }))
+      )
   },
   {
     id: 'E-REQ-OUTCOME-TOTAL',
     severity: 'error',
     scope: 'report',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
       zh: '三：每一列（七）总计等于（一）至（六）各项办理结果之和',
       en: 'III: in every column, the outcomes total = the sum of every outcome row'
     },
     evaluate: ({ report }) =>
-      PLANS[report.template].outcomeTotals.flatMap(({ column, total, parts }) => {
-        const left = value(report, total)
-        const right = sum(report, parts)
-        if (left === right) return []
-        return [
-          {
-            rule: 'E-REQ-OUTCOME-TOTAL',
-            severity: 'error',
-            cells: [total, ...parts].map(pointer),
-            left,
-            right,
-            message: {
-              zh: `${column.zh}列：（七）总计（${left}）不等于各项办理结果之和（${right}）`,
-              en: `${column.en}: outcomes total (${left}) ≠ sum of the outcomes (${right})`
-            }
-          }
-        ]
-      })
+      PLANS[report.template].outcomeTotals.flatMap(({ column, total, parts }) =>
+        unequal(report, [total], parts, (l, r) => ({
+          zh: `${column.zh}列：（七）总计（${l}）不等于各项办理结果之和（${r}）`,
+          en: `${column.en}: outcomes total (${l}) ≠ sum of the outcomes (${r})`
+        }))
+      )
   },
   {
     id: 'E-APPEAL-TOTAL',
     severity: 'error',
     scope: 'report',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
       zh: '四：每一组的总计等于结果维持、结果纠正、其他结果、尚未审结之和',
       en: 'IV: in every group, total = upheld + corrected + other + pending'
     },
     evaluate: ({ report }) =>
-      PLANS[report.template].appealTotals.flatMap(({ label, total, parts }) => {
-        const left = value(report, total)
-        const right = sum(report, parts)
-        if (left === right) return []
-        return [
-          {
-            rule: 'E-APPEAL-TOTAL',
-            severity: 'error',
-            cells: [total, ...parts].map(pointer),
-            left,
-            right,
-            message: {
-              zh: `${label.zh}：总计（${left}）不等于结果维持、结果纠正、其他结果、尚未审结之和（${right}）`,
-              en: `${label.en}: total (${left}) ≠ upheld + corrected + other + pending (${right})`
-            }
-          }
-        ]
-      })
+      PLANS[report.template].appealTotals.flatMap(({ label, total, parts }) =>
+        unequal(report, [total], parts, (l, r) => ({
+          zh: `${label.zh}：总计（${l}）不等于结果维持、结果纠正、其他结果、尚未审结之和（${r}）`,
+          en: `${label.en}: total (${l}) ≠ upheld + corrected + other + pending (${r})`
+        }))
+      )
   },
   {
     id: 'E-PROACTIVE-NEGATIVE',
@@ -307,8 +308,6 @@ export const RULES: readonly RuleDef[] = [
         if (left >= 0) return []
         return [
           {
-            rule: 'E-PROACTIVE-NEGATIVE',
-            severity: 'error',
             cells: paths.map(pointer),
             left,
             right: 0,
@@ -324,7 +323,7 @@ export const RULES: readonly RuleDef[] = [
     id: 'W-CARRY-CONTINUITY',
     severity: 'warning',
     scope: 'previousYear',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
       zh: '三：上年结转数量等于上一年度报告的结转下年度继续办理数量',
       en: "III: carried over = the previous year's report's carried forward, in every column"
@@ -337,8 +336,6 @@ export const RULES: readonly RuleDef[] = [
         if (left === right) return []
         return [
           {
-            rule: 'W-CARRY-CONTINUITY',
-            severity: 'warning',
             cells: [pointer(here)],
             left,
             right,
@@ -368,8 +365,6 @@ export const RULES: readonly RuleDef[] = [
         if (left === right) return []
         return [
           {
-            rule: 'W-INFORCE-CONTINUITY',
-            severity: 'warning',
             cells: [inForce, issued, repealed].map(pointer),
             left,
             right,
@@ -386,19 +381,16 @@ export const RULES: readonly RuleDef[] = [
     id: 'W-TEMPLATE-YEAR',
     severity: 'warning',
     scope: 'report',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     needs: ['year'],
     description: {
       zh: '2021年及以后的报告使用了2019年格式，或2020年及以前的报告使用了2021年格式',
       en: 'gb2019 used for a year ≥ 2021, or gb2021 for a year ≤ 2020'
     },
     evaluate: ({ report }) => {
-      const { from, to } = TEMPLATES[report.template].normalYears
-      if (report.year >= from && (to === null || report.year <= to)) return []
+      if (isNormalYear(report.template, report.year)) return []
       return [
         {
-          rule: 'W-TEMPLATE-YEAR',
-          severity: 'warning',
           cells: ['/template'],
           left: null,
           right: null,
@@ -414,7 +406,7 @@ export const RULES: readonly RuleDef[] = [
     id: 'W-TOWNSHIP-REGULATIONS',
     severity: 'warning',
     scope: 'report',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     needs: ['township'],
     description: {
       zh: '乡镇（街道）填报了规章：只有设区的市以上人民政府制定规章',
@@ -426,8 +418,6 @@ export const RULES: readonly RuleDef[] = [
       const left = cells.reduce((total, c) => total + value(report, c.path), 0)
       return [
         {
-          rule: 'W-TOWNSHIP-REGULATIONS',
-          severity: 'warning',
           cells: cells.map((c) => c.pointer),
           left,
           right: 0,
@@ -443,10 +433,12 @@ export const RULES: readonly RuleDef[] = [
     id: 'W-NARRATIVE-COPY',
     severity: 'warning',
     scope: 'peers',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
-      zh: '一、总体情况或五、存在的主要问题与本区县同年度另一乡镇（街道）的报告或本单位上一年度的报告内容雷同（相似度≥0.9）',
-      en: "The prose of part 一 or 五 is nearly the same (similarity ≥ 0.9) as another township's report of the district and year, or the unit's previous year"
+      zh: `一、总体情况或五、存在的主要问题与本区县同年度另一乡镇（街道）的报告或本单位上一年度的报告内容雷同（相似度≥${COPY_THRESHOLD}）`,
+      en:
+        `The prose of part 一 or 五 is nearly the same (similarity ≥ ${COPY_THRESHOLD}) as another township's ` +
+        "report of the district and year, or the unit's previous year"
     },
     evaluate: ({ report, peers }) => {
       if (!peers) return []
@@ -461,21 +453,18 @@ export const RULES: readonly RuleDef[] = [
             best = { unit: other.unit, year: other.year, score }
         }
         if (!best) return []
-        const name =
-          part === 'overview'
-            ? { zh: '一、总体情况', en: 'Part 一 (overview)' }
-            : { zh: '五、存在的主要问题及改进情况', en: 'Part 五 (problems)' }
+        const name = NARRATIVE_PARTS[part]
         const same = best.unit === report.unit
         return [
           {
-            rule: 'W-NARRATIVE-COPY',
-            severity: 'warning',
             cells: [`/narrative/${part}`],
             left: Math.round(best.score * 100) / 100,
             right: COPY_THRESHOLD,
             message: {
               zh: `${name.zh}与${same ? '本单位' : best.unit}${best.year}年度报告的同一部分内容雷同（相似度${best.score.toFixed(2)}）`,
-              en: `${name.en} is nearly the same as in the ${best.year} report of ${same ? 'this unit' : best.unit} (similarity ${best.score.toFixed(2)})`
+              en:
+                `${name.en} is nearly the same as in the ${best.year} report of ${same ? 'this unit' : best.unit} ` +
+                `(similarity ${best.score.toFixed(2)})`
             }
           }
         ]
@@ -486,10 +475,12 @@ export const RULES: readonly RuleDef[] = [
     id: 'W-TEXT-TABLE',
     severity: 'warning',
     scope: 'report',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
       zh: '一、总体情况中明确写出的数字与表格不一致（如「共受理政府信息公开申请0件」而三、一、总计为3）',
-      en: 'A figure stated plainly in part 一 contradicts the table (e.g. “received 0 applications” while table 三 says 3)'
+      en:
+        'A figure stated plainly in part 一 contradicts the table ' +
+        '(e.g. “received 0 applications” while table 三 says 3)'
     },
     evaluate: ({ report }) =>
       statedFigures(report.narrative?.overview).flatMap((stated) => {
@@ -498,14 +489,14 @@ export const RULES: readonly RuleDef[] = [
         if (table === stated.value) return []
         return [
           {
-            rule: 'W-TEXT-TABLE',
-            severity: 'warning',
             cells: ['/narrative/overview', ...paths.map(pointer)],
             left: stated.value,
             right: table,
             message: {
               zh: `总体情况称${stated.what.zh}为${stated.value}（“${stated.quote}”），表格为${table}`,
-              en: `The overview states ${stated.value} ${stated.what.en} (“${stated.quote}”) but the table says ${table}`
+              en:
+                `The overview states ${stated.value} ${stated.what.en} (“${stated.quote}”) ` +
+                `but the table says ${table}`
             }
           }
         ]
@@ -515,10 +506,12 @@ export const RULES: readonly RuleDef[] = [
     id: 'W-YOY-JUMP',
     severity: 'warning',
     scope: 'previousYear',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
       zh: `与上一年度相比，某项数量变化超过${JUMP_FACTOR}倍（两年中较大者不少于${JUMP_MINIMUM}）`,
-      en: `A count changed by more than ×${JUMP_FACTOR} either way against the previous year (the larger of the two at least ${JUMP_MINIMUM})`
+      en:
+        `A count changed by more than ×${JUMP_FACTOR} either way against the previous year ` +
+        `(the larger of the two at least ${JUMP_MINIMUM})`
     },
     evaluate: ({ report, previous }) => {
       if (!previous) return []
@@ -528,8 +521,6 @@ export const RULES: readonly RuleDef[] = [
         if (before == null || now == null || !isJump(before, now)) return []
         return [
           {
-            rule: 'W-YOY-JUMP',
-            severity: 'warning',
             cells: [cell.pointer],
             left: now,
             right: before,
@@ -546,10 +537,12 @@ export const RULES: readonly RuleDef[] = [
     id: 'W-PEER-OUTLIER',
     severity: 'warning',
     scope: 'peers',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
-      zh: `某项数量远离本区县其他乡镇（街道）（修正z分数绝对值大于${OUTLIER_THRESHOLD}，至少5个可比单位）`,
-      en: `A figure far from the district's other townships (modified z-score beyond ±${OUTLIER_THRESHOLD}, at least five peers)`
+      zh: `某项数量远离本区县其他乡镇（街道）（修正z分数绝对值大于${OUTLIER_THRESHOLD}，至少${MIN_PEERS}个可比单位）`,
+      en:
+        `A figure far from the district's other townships ` +
+        `(modified z-score beyond ±${OUTLIER_THRESHOLD}, at least ${MIN_PEERS} peers)`
     },
     evaluate: ({ report, peers }) => {
       if (!peers) return []
@@ -563,14 +556,14 @@ export const RULES: readonly RuleDef[] = [
         const middle = sorted[Math.floor(sorted.length / 2)]!
         return [
           {
-            rule: 'W-PEER-OUTLIER',
-            severity: 'warning',
             cells: [cell.pointer],
             left: value,
             right: middle,
             message: {
               zh: `${cell.zh}为${value}，本区县其他${others.length}个乡镇（街道）的中位数约为${middle}（修正z分数${z.toFixed(1)}）`,
-              en: `${cell.en} is ${value}; the district's other ${others.length} townships are around ${middle} (modified z-score ${z.toFixed(1)})`
+              en:
+                `${cell.en} is ${value}; the district's other ${others.length} townships are around ${middle} ` +
+                `(modified z-score ${z.toFixed(1)})`
             }
           }
         ]
@@ -581,7 +574,7 @@ export const RULES: readonly RuleDef[] = [
     id: 'W-INCOMPLETE',
     severity: 'warning',
     scope: 'report',
-    templates: BOTH,
+    templates: TEMPLATE_IDS,
     description: {
       zh: '有未填报的单元格（空白或“/”），校验时按0计',
       en: 'Some cells were not reported (blank or "/"); the rules counted them as 0'
@@ -591,8 +584,6 @@ export const RULES: readonly RuleDef[] = [
       if (missing.length === 0) return []
       return [
         {
-          rule: 'W-INCOMPLETE',
-          severity: 'warning',
           cells: missing.map((c) => c.pointer),
           left: missing.length,
           right: null,
@@ -647,7 +638,8 @@ export function evaluateAvailable(context: RuleContext, known: Known): Evaluatio
       skipped.push({ rule: rule.id, skipped: missing.map((need) => NEED_REASONS[need]).join(', ') })
       continue
     }
-    for (const violation of rule.evaluate(context)) (violation.severity === 'error' ? errors : warnings).push(violation)
+    const found = rule.severity === 'error' ? errors : warnings
+    for (const finding of rule.evaluate(context)) found.push({ rule: rule.id, severity: rule.severity, ...finding })
   }
   return { valid: errors.length === 0, errors, warnings, skipped }
 }

@@ -1,7 +1,14 @@
 // Generated reports that satisfy every error rule, with non-zero figures in every table: for
 // tests, demo data and benchmarks. Deterministic for a given seed.
-import type { CellTree, Report } from './report.js'
-import { APPEAL_COLUMNS, APPLICANT_COLUMNS, TEMPLATES, type RowDef, type TemplateId } from './templates.js'
+import type { CellTree, Report, ReportStatus, SubmittableStatus } from './report.js'
+import {
+  APPEAL_COLUMNS,
+  APPLICANT_COLUMNS,
+  templateOfYear,
+  TEMPLATES,
+  type RowDef,
+  type TemplateId
+} from './templates.js'
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same reports everywhere. */
 export function seededRandom(seed: number): () => number {
@@ -22,7 +29,7 @@ export interface SampleOptions {
   random: () => number
   /** Roughly how many applications the township handles in a year. */
   scale?: number
-  status?: 'draft' | 'submitted'
+  status?: SubmittableStatus
   /** The unit's report of the year before: carried-over figures and 规范性文件 in force continue from it. */
   previous?: Report | undefined
 }
@@ -87,7 +94,7 @@ export function sampleReport(options: SampleOptions): Report {
   const received: CellTree = {}
   for (const part of PARTS) {
     carriedOver[part] = inherited ? (inherited[part] as number) : Math.floor((handled[part] as number) * random() * 0.3)
-    received[part] = (handled[part] as number) - (carriedOver[part] as number)
+    received[part] = (handled[part] as number) - carriedOver[part]
   }
   carriedOver.total = PARTS.reduce((s, p) => s + (carriedOver[p] as number), 0)
   received.total = PARTS.reduce((s, p) => s + (received[p] as number), 0)
@@ -168,7 +175,7 @@ export function sampleReport(options: SampleOptions): Report {
 export interface DemoSubmission {
   report: Report
   /** The state the demo puts it in: most submitted or accepted, some drafts or returned, some missing. */
-  status: 'draft' | 'submitted' | 'accepted' | 'returned'
+  status: ReportStatus
   firstSubmittedAt: Date | null
 }
 
@@ -188,7 +195,7 @@ export function demoSubmission(unit: string, year: number, previous?: Report): D
   const roll = random()
   if (roll < 0.06) return undefined
   const status = roll < 0.08 ? 'draft' : roll < 0.09 ? 'returned' : roll < 0.5 ? 'accepted' : 'submitted'
-  const template: TemplateId = year <= 2020 ? 'gb2019' : 'gb2021'
+  const template = templateOfYear(year)
   // A township's size is its own, year after year, within ±20%.
   const scale = Math.max(2, Math.round((2 + (seedOf(unit, 0) % 40)) * (0.8 + random() * 0.4)))
   const report = sampleReport({

@@ -34,6 +34,10 @@ export interface RowDef extends Label {
   readonly section?: string
   /** Non-numeric fields of the row, each one of the listed values or null (e.g. amountUnit). */
   readonly enumFields?: Readonly<Record<string, readonly string[]>>
+  /** 四: the heading printed over several rows' columns, e.g. 行政诉讼 over 未经复议直接起诉 and 复议后起诉. */
+  readonly group?: Label
+  /** Other ways published reports print the row's label (for the importer). */
+  readonly aliases?: readonly string[]
 }
 
 export interface CellDef {
@@ -48,6 +52,8 @@ export interface CellDef {
   readonly additive: boolean
   /** The printed row labels from the table's top down to the cell's row. */
   readonly rowLabels: readonly Label[]
+  /** The cell's row named alone: its label, after its group's where it has one (行政诉讼 复议后起诉). */
+  readonly rowLabel: Label
   readonly column: Label & { readonly group?: Label }
   readonly section?: string
   /** Row and column labels joined, e.g. `（三）不予公开 1.属于国家秘密 · 自然人`. */
@@ -58,10 +64,16 @@ export interface CellDef {
 export interface TableDef extends Label {
   readonly key: TableKey
   readonly rows: readonly RowDef[]
+  /** The heading printed over all the value columns (三: 申请人情况). */
+  readonly columnsHeading?: Label
+  /** The note the form prints in the table's top-left cell (三: its 勾稽关系). */
+  readonly note?: string
 }
 
 export interface TemplateDef extends Label {
   readonly id: TemplateId
+  /** How a compiled report names the template beside figures reported on it: 2019年格式. */
+  readonly shortZh: string
   /** The General Office letter that issued the template. */
   readonly issuedBy: string
   /** The report years the template was issued for; other years draw W-TEMPLATE-YEAR. */
@@ -146,6 +158,17 @@ const OTHER_ZH = '（六）其他处理'
 
 const OTHER_GB2019: RowDef = applicantRow('other', OTHER_ZH, 'Otherwise handled')
 
+/**
+ * A row for gb2019 reports' undivided （六）其他处理 when they are shown under gb2021's （六）, whose
+ * sub-rows it sums with (cell codes requests.outcomes.other.unclassified.*); not a cell of either
+ * template.
+ */
+export const UNCLASSIFIED_OTHER_ROW: RowDef = applicantRow(
+  'unclassified',
+  '4.按2019年格式报送、未细分',
+  'Reported on the 2019 template, not broken down'
+)
+
 const OTHER_GB2021: RowDef = {
   key: 'other',
   zh: OTHER_ZH,
@@ -170,6 +193,8 @@ function requestsTable(other: RowDef): TableDef {
     key: 'requests',
     zh: '三、收到和处理政府信息公开申请情况',
     en: 'III. Applications received and handled',
+    columnsHeading: { zh: '申请人情况', en: 'Applicants' },
+    note: '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）',
     rows: [
       applicantRow('received', '一、本年新收政府信息公开申请数量', 'I. New applications received this year'),
       applicantRow('carriedOver', '二、上年结转政府信息公开申请数量', 'II. Applications carried over from last year'),
@@ -179,11 +204,14 @@ function requestsTable(other: RowDef): TableDef {
         en: 'III. Outcomes this year',
         children: [
           applicantRow('granted', '（一）予以公开', 'Disclosed'),
-          applicantRow(
-            'partiallyGranted',
-            '（二）部分公开（区分处理的，只计这一情形，不计其他情形）',
-            'Partially disclosed'
-          ),
+          {
+            ...applicantRow(
+              'partiallyGranted',
+              '（二）部分公开（区分处理的，只计这一情形，不计其他情形）',
+              'Partially disclosed'
+            ),
+            aliases: ['(二)部分公开']
+          },
           WITHHELD,
           UNAVAILABLE,
           NOT_PROCESSED,
@@ -198,6 +226,8 @@ function requestsTable(other: RowDef): TableDef {
 
 // ─── 四 政府信息公开行政复议、行政诉讼情况 ──────────────────────────────────────────────────
 
+const LITIGATION: Label = { zh: '行政诉讼', en: 'Litigation' }
+
 const APPEALS: TableDef = {
   key: 'appeals',
   zh: '四、政府信息公开行政复议、行政诉讼情况',
@@ -206,14 +236,16 @@ const APPEALS: TableDef = {
     { key: 'reconsideration', zh: '行政复议', en: 'Administrative reconsideration', columns: APPEAL_COLUMNS },
     {
       key: 'litigationDirect',
-      zh: '行政诉讼 未经复议直接起诉',
-      en: 'Litigation without prior reconsideration',
+      zh: '未经复议直接起诉',
+      en: 'without prior reconsideration',
+      group: LITIGATION,
       columns: APPEAL_COLUMNS
     },
     {
       key: 'litigationAfterReconsideration',
-      zh: '行政诉讼 复议后起诉',
-      en: 'Litigation after reconsideration',
+      zh: '复议后起诉',
+      en: 'after reconsideration',
+      group: LITIGATION,
       columns: APPEAL_COLUMNS
     }
   ]
@@ -223,6 +255,8 @@ const APPEALS: TableDef = {
 
 const PROACTIVE_ZH = '二、主动公开政府信息情况'
 const PROACTIVE_EN = 'II. Information disclosed proactively'
+
+const NORMATIVE_DOCUMENTS_ALIASES = ['规范性文件', '行政规范性文件']
 
 const S1 = '第二十条第（一）项'
 const S5 = '第二十条第（五）项'
@@ -248,7 +282,14 @@ const GB2019_PROACTIVE: TableDef = {
   en: PROACTIVE_EN,
   rows: [
     { key: 'regulations', zh: '规章', en: 'Regulations', section: S1, columns: DOCUMENTS_2019 },
-    { key: 'normativeDocuments', zh: '规范性文件', en: 'Normative documents', section: S1, columns: DOCUMENTS_2019 },
+    {
+      key: 'normativeDocuments',
+      zh: '规范性文件',
+      en: 'Normative documents',
+      section: S1,
+      aliases: NORMATIVE_DOCUMENTS_ALIASES,
+      columns: DOCUMENTS_2019
+    },
     { key: 'licensing', zh: '行政许可', en: 'Administrative licensing', section: S5, columns: MATTERS_2019 },
     {
       key: 'otherServices',
@@ -305,6 +346,7 @@ const GB2021_PROACTIVE: TableDef = {
       zh: '行政规范性文件',
       en: 'Administrative normative documents',
       section: S1,
+      aliases: NORMATIVE_DOCUMENTS_ALIASES,
       columns: DOCUMENTS_2021
     },
     { key: 'licensing', zh: '行政许可', en: 'Administrative licensing', section: S5, columns: DECISIONS_2021 },
@@ -333,7 +375,7 @@ function flattenTable(table: TableDef): CellDef[] {
   const cells: CellDef[] = []
   const walk = (row: RowDef, path: string[], labels: Label[]): void => {
     const here = [...path, row.key]
-    const rowLabels = [...labels, { zh: row.zh, en: row.en }]
+    const rowLabels = [...labels, ...(row.group ? [row.group] : []), { zh: row.zh, en: row.en }]
     for (const child of row.children ?? []) walk(child, here, rowLabels)
     for (const column of row.columns ?? []) {
       const cellPath = [...here, column.key]
@@ -348,6 +390,9 @@ function flattenTable(table: TableDef): CellDef[] {
         type: column.type ?? 'count',
         additive: column.notAdditive === undefined,
         rowLabels,
+        rowLabel: row.group
+          ? { zh: `${row.group.zh} ${row.zh}`, en: `${row.group.en} ${row.en}` }
+          : { zh: row.zh, en: row.en },
         column: columnLabel,
         ...(row.section ? { section: row.section } : {}),
         zh: `${rowLabels.map((l) => l.zh).join(' ')} · ${column.group ? column.group.zh + ' ' : ''}${column.zh}`,
@@ -366,6 +411,7 @@ function defineTemplate(def: Omit<TemplateDef, 'cells'>): TemplateDef {
 export const TEMPLATES: Readonly<Record<TemplateId, TemplateDef>> = {
   gb2019: defineTemplate({
     id: 'gb2019',
+    shortZh: '2019年格式',
     zh: '政府信息公开工作年度报告格式（试行）',
     en: 'Annual report format (trial), 2019',
     issuedBy: '国办公开办函〔2019〕60号',
@@ -374,6 +420,7 @@ export const TEMPLATES: Readonly<Record<TemplateId, TemplateDef>> = {
   }),
   gb2021: defineTemplate({
     id: 'gb2021',
+    shortZh: '2021年格式',
     zh: '中华人民共和国政府信息公开工作年度报告格式',
     en: 'Annual report format, 2021',
     issuedBy: '国办公开办函〔2021〕30号',
@@ -392,4 +439,50 @@ export const ALL_CELLS: readonly CellDef[] = (() => {
 
 export function isTemplateId(value: unknown): value is TemplateId {
   return typeof value === 'string' && (TEMPLATE_IDS as readonly string[]).includes(value)
+}
+
+/** The first report year under the 2019 regulation: the first template's first year. */
+export const FIRST_REPORT_YEAR = TEMPLATES[TEMPLATE_IDS[0]].normalYears.from
+
+/** A table of a template. */
+export function tableOf(template: TemplateId, key: TableKey): TableDef {
+  return TEMPLATES[template].tables.find((t) => t.key === key)!
+}
+
+/**
+ * The national form in force for a report year: the template whose normal years hold it (the
+ * first template for years before any).
+ */
+export function templateOfYear(year: number): TemplateId {
+  const inForce = TEMPLATE_IDS.filter((id) => TEMPLATES[id].normalYears.from <= year)
+  return inForce.at(-1) ?? TEMPLATE_IDS[0]
+}
+
+/** Whether the template was issued for the report year (W-TEMPLATE-YEAR otherwise). */
+export function isNormalYear(template: TemplateId, year: number): boolean {
+  const { from, to } = TEMPLATES[template].normalYears
+  return year >= from && (to === null || year <= to)
+}
+
+/** The prose parts of a report the rules and the importer read, as both templates print them. */
+export const NARRATIVE_PARTS = {
+  overview: { zh: '一、总体情况', en: 'Part 一 (overview)' },
+  problems: { zh: '五、存在的主要问题及改进情况', en: 'Part 五 (problems)' },
+  other: { zh: '六、其他需要报告的事项', en: 'Part 六 (other matters)' }
+} as const satisfies Record<string, Label>
+
+/**
+ * Throws unless every code names a cell of each listed template, so that a mistyped code in a
+ * rule fails at start-up instead of reading as a blank cell and silently switching the rule off.
+ */
+export function requireCells<T extends readonly string[]>(
+  codes: T,
+  templates: readonly TemplateId[] = TEMPLATE_IDS
+): T {
+  for (const template of templates) {
+    const known = new Set(TEMPLATES[template].cells.map((c) => c.code))
+    const unknown = codes.filter((code) => !known.has(code))
+    if (unknown.length > 0) throw new Error(`not cells of ${template}: ${unknown.join(', ')}`)
+  }
+  return codes
 }

@@ -4,23 +4,39 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { openDatabase, type Connection } from '../db/connection.js'
 import { createAuditRepository } from '../db/repositories/audit.js'
+import { createBulkLoad } from '../db/repositories/bulk-load.js'
 import { createCells } from '../db/repositories/cells.js'
+import { createCoverageRepository } from '../db/repositories/coverage.js'
 import { createDeadlinesRepository } from '../db/repositories/deadlines.js'
-import { createRollups } from '../db/repositories/rollups.js'
 import { createDivisionsRepository } from '../db/repositories/divisions.js'
+import { createExportsRepository } from '../db/repositories/export-pages.js'
+import { createPeersRepository } from '../db/repositories/peers.js'
 import { createQualityRepository } from '../db/repositories/quality.js'
 import { createReportsRepository } from '../db/repositories/reports.js'
+import { createReviewsRepository } from '../db/repositories/reviews.js'
+import { createRollups } from '../db/repositories/rollups.js'
 import { createTokensRepository } from '../db/repositories/tokens.js'
 import { seedDivisions } from '../db/seed-divisions.js'
 import { NATIONAL } from '../domain/divisions.js'
 
-/** Every repository over one connection. */
+/** Every repository over one connection, each answering one question. */
 export function createRepositories(connection: Connection) {
-  const rollups = createRollups(connection.sqlite)
-  const cells = createCells(connection.sqlite)
+  const { db, sqlite } = connection
+  const rollups = createRollups(sqlite)
+  const cells = createCells(sqlite)
   return {
-    divisions: createDivisionsRepository(connection.db),
-    reports: createReportsRepository(connection, rollups, cells),
+    divisions: createDivisionsRepository(db),
+    /** Heads and revisions: the write of a submission, and the list of reports. */
+    reports: createReportsRepository(db, rollups, cells),
+    /** The district's accept and return of a revision. */
+    reviews: createReviewsRepository(db, rollups, cells),
+    /** What the peer rules compare a report with. */
+    peers: createPeersRepository(sqlite),
+    /** Every township under a division with its report's state. */
+    coverage: createCoverageRepository(db),
+    /** Reports a page at a time for the exports. */
+    exports: createExportsRepository(db),
+    bulk: createBulkLoad(db, cells),
     deadlines: createDeadlinesRepository(connection, rollups, cells),
     rollups,
     tokens: createTokensRepository(connection.db),

@@ -54,7 +54,7 @@ export function problemBody(
     instance: request.url,
     code,
     requestId: request.id,
-    ...(errors ? { errors: errors as ProblemT['errors'] } : {})
+    ...(errors ? { errors: errors } : {})
   }
 }
 

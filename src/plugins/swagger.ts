@@ -48,7 +48,9 @@ export default fp(
       },
       // Our paths are the service's own (/v1/…); the server URL is not a prefix to strip from them.
       stripBasePath: false,
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) }
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
+      }
     })
     // Swagger UI runs no inline script, so the app's own policy (helmet) serves it as it is; the
     // document it reads is docs/json, one level below the service's root.

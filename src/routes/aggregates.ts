@@ -35,7 +35,7 @@ const MAX_SPAN_YEARS = 20
 const NotModified = Type.Null({ description: 'If-None-Match names the current version' })
 
 const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { divisions, rollups, reports, deadlines } = app.repos
+  const { divisions, rollups, coverage, deadlines } = app.repos
   const cache = createResponseCache()
 
   /**
@@ -135,7 +135,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, DEFAULT_STATUSES)
     // As the public sees it: a draft or a returned report is missing from the district's figures.
     const names = (state: string) =>
-      reports.coverage(code, year, state, 30, undefined, { kind: 'public' }).rows.map((r) => r.name)
+      coverage.page(code, year, state, 30, undefined, { kind: 'public' }).rows.map((r) => r.name)
     return { scope, year, aggregate: sums, missing: names('missing'), late: names('late') }
   }
 
@@ -153,8 +153,10 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: compiledSchema(
         'text/html',
-        'Tables 二, 三 and 四 laid out as on the national form of the year (gb2019 to 2020, gb2021 from 2021), filled with the ' +
-          'aggregate of the submitted and accepted reports, with a line on coverage; printable on A4. Table 二 once per template where both were used.'
+        'Tables 二, 三 and 四 laid out as on the national form of the year (gb2019 to 2020, gb2021 from 2021), ' +
+          'filled with the ' +
+          'aggregate of the submitted and accepted reports, with a line on coverage; printable on A4. Table 二 ' +
+          'once per template where both were used.'
       )
     },
     async (request, reply) =>
@@ -248,7 +250,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const after = cursor ? decodeCursor(cursor, ['string'] as const)[0] : undefined
       const { visibility } = request
       const compute = () => {
-        const page = reports.coverage(code, year, state, limit, after, visibility)
+        const page = coverage.page(code, year, state, limit, after, visibility)
         const overrides = deadlines.overrides(year)
         const fallback = defaultDeadline(year)
         return {
@@ -266,7 +268,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
             onTime: row.timeliness === 'on_time' ? true : row.timeliness === 'late' ? false : null,
             deadline: overrides.get(row.districtCode ?? '') ?? fallback
           })),
-          nextCursor: page.after ? encodeCursor([page.after]) : null
+          nextCursor: page.next ? encodeCursor([page.next]) : null
         }
       }
       return cached(request, reply, compute, visibility)
@@ -308,7 +310,8 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['aggregates'],
         summary: 'Set a district’s deadline for a report year',
         description:
-          'Applies to every township under the district; the on-time flag of every report already submitted is judged again. ' +
+          'Applies to every township under the district; the on-time flag of every report already submitted is ' +
+          'judged again. ' +
           'The default is 31 January of year + 1; the whole deadline day counts, Beijing time.',
         params: DeadlineParams,
         body: DeadlineBody,

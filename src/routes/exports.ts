@@ -7,24 +7,24 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { stringify } from 'csv-stringify/sync'
 import { Type } from 'typebox'
-import type { ReportsRepository } from '../db/repositories/reports.js'
+import type { ExportsRepository } from '../db/repositories/export-pages.js'
 import { DEFAULT_STATUSES } from '../domain/aggregate.js'
-import type { ReportStatus } from '../domain/report.js'
+import { PUBLIC_STATUSES, type PublicStatus, type ReportStatus } from '../domain/report.js'
 import { ALL_CELLS, TEMPLATES } from '../domain/templates.js'
 import { toBeijingIso } from '../domain/time.js'
-import { DivisionCode } from '../schemas/common.js'
+import { DivisionCode, Year } from '../schemas/common.js'
 
 /** Reports per page: small enough that what an export allocates dies young, large enough to amortise a query. */
 const PAGE = 200
 
 const ExportQuery = Type.Object(
   {
-    year: Type.Optional(Type.Integer({ minimum: 2019, maximum: 9999, errorMessage: 'must be a year from 2019' })),
+    year: Type.Optional(Year),
     under: Type.Optional({ ...DivisionCode, description: 'Only the townships under this division' }),
     status: Type.Optional(
-      Type.Enum(['submitted', 'accepted'], {
+      Type.Enum(PUBLIC_STATUSES, {
         description: 'Default: both (exports hold public reports only)',
-        errorMessage: 'must be submitted or accepted'
+        errorMessage: `must be ${PUBLIC_STATUSES.join(' or ')}`
       })
     )
   },
@@ -40,15 +40,15 @@ const WideQuery = Type.Object(
   { additionalProperties: false }
 )
 
-type Filter = { year?: number | undefined; under?: string | undefined; status?: 'submitted' | 'accepted' | undefined }
-type Row = ReturnType<ReportsRepository['exportPage']>['rows'][number]
+type Filter = { year?: number | undefined; under?: string | undefined; status?: PublicStatus | undefined }
+type Row = ReturnType<ExportsRepository['page']>['rows'][number]
 
 /** Every report of the filter, a page at a time, with a turn of the event loop between pages. */
-async function* pages(reports: ReportsRepository, filter: Filter, withBody: boolean): AsyncGenerator<Row[]> {
+async function* pages(exports: ExportsRepository, filter: Filter, withBody: boolean): AsyncGenerator<Row[]> {
   const statuses: ReportStatus[] = filter.status ? [filter.status] : DEFAULT_STATUSES
   let after: { year: number; unit: string } | undefined
   for (;;) {
-    const page = reports.exportPage({ year: filter.year, under: filter.under, statuses }, after, PAGE, withBody)
+    const page = exports.page({ year: filter.year, under: filter.under, statuses }, after, PAGE, withBody)
     if (page.rows.length > 0) yield page.rows
     if (!page.next) return
     after = page.next
@@ -117,7 +117,7 @@ function sendCsv(reply: FastifyReply, name: string, header: string[], groups: As
 const csvResponse = { 200: Type.String({ description: 'CSV (RFC 4180, UTF-8 with BOM), streamed' }) }
 
 const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { reports } = app.repos
+  const { exports } = app.repos
 
   app.get(
     '/exports/cells.csv',
@@ -125,7 +125,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['exports'],
         summary:
-          'Long CSV: one row per cell of every report (unit, district, year, template, status, revision, cell, label, value)',
+          'Long CSV: one row per cell of every report (unit, district, year, template, status, revision, cell, ' +
+          'label, value)',
         querystring: ExportQuery,
         produces: ['text/csv'],
         response: csvResponse
@@ -134,7 +135,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const header = [...IDENTITY.slice(0, 8).map(([key]) => key), 'cell', 'label', 'value']
       async function* records() {
-        for await (const rows of pages(reports, request.query, false)) {
+        for await (const rows of pages(exports, request.query, false)) {
           for (const row of rows) {
             const base = identity(row).slice(0, 8)
             const cells = row.cells as unknown as Record<string, number | null>
@@ -169,7 +170,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...ALL_CELLS.map((cell) => (zh ? cell.zh : cell.code))
       ]
       async function* records() {
-        for await (const rows of pages(reports, request.query, false)) {
+        for await (const rows of pages(exports, request.query, false)) {
           yield rows.map((row) => {
             const cells = row.cells as unknown as Record<string, number | null>
             return [...identity(row), ...ALL_CELLS.map((cell) => cells[cell.code] ?? '')]
@@ -193,7 +194,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       async function* lines() {
-        for await (const rows of pages(reports, request.query, true)) {
+        for await (const rows of pages(exports, request.query, true)) {
           let chunk = ''
           for (const row of rows) {
             chunk +=

@@ -6,7 +6,7 @@ import { completeImport, YEAR_SOURCES } from '../domain/import/index.js'
 import type { Report } from '../domain/report.js'
 import { ImportBusy, ImportUnreadable, RateLimited, validationError } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
-import { TownshipCode } from '../schemas/common.js'
+import { TownshipCode, Year } from '../schemas/common.js'
 import { Evaluation, SubmissionResult } from '../schemas/reports.js'
 import { TemplateId } from '../schemas/templates.js'
 import { createPageReader, PageNotRead, type PageReaderOptions } from '../services/page-reader.js'
@@ -20,9 +20,7 @@ const ImportQuery = Type.Object(
       ...TownshipCode,
       description: 'The unit, if the page does not name it clearly (overrides detection)'
     }),
-    year: Type.Optional(
-      Type.Integer({ minimum: 2019, maximum: 9999, description: 'The report year, overriding the title' })
-    ),
+    year: Type.Optional({ ...Year, description: 'The report year, overriding the title' }),
     commit: Type.Optional(
       Type.Boolean({
         default: false,
@@ -48,7 +46,8 @@ const ImportResult = Type.Object({
     }),
     yearSource: Type.Union([Type.Enum([...YEAR_SOURCES]), Type.Null()], {
       description:
-        'Where the year came from: ?year=, the title, the statistical period (统计期限), the file name (CLI), or the document date minus one; ' +
+        'Where the year came from: ?year=, the title, the statistical period (统计期限), the file name (CLI), or the ' +
+        'document date minus one; ' +
         'a place that disagrees is noted in parse.notes'
     }),
     organ: Type.Union([Type.String(), Type.Null()]),
@@ -130,9 +129,10 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
         tags: ['imports'],
         summary: 'Read a published report (text or HTML) into a canonical report',
         description:
-          'Detects the template from the table headers, reads title, year, organ, document number, date, contact and the prose of ' +
-          'parts 一, 五 and 六, finds the unit in the registry, and never guesses a figure: a cell it cannot read is null and listed ' +
-          'in parse.notFound. Content types text/plain (the page as text, tables as `cell |` lines) and text/html.',
+          'Detects the template from the table headers, reads title, year, organ, document number, date, contact ' +
+          'and the prose of parts 一, 五 and 六, finds the unit in the registry, and never guesses a figure: a cell ' +
+          'it cannot read is null and listed in parse.notFound. Content types text/plain (the page as text, ' +
+          'tables as `cell |` lines) and text/html.',
         querystring: ImportQuery,
         consumes: ['text/plain', 'text/html'],
         body: Type.String({ description: 'The page' }),

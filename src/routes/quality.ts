@@ -6,11 +6,10 @@ import { toBeijingIso } from '../domain/time.js'
 import { DivisionNotFound, FindingNotFound, ReportNotFound } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
 import { AggregateCode } from '../schemas/aggregates.js'
-import { Cursor, Limit, NextCursor, TownshipCode } from '../schemas/common.js'
+import { Cursor, Limit, NextCursor, TownshipCode, Year } from '../schemas/common.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { by } from './present.js'
 
-const Year = Type.Integer({ minimum: 2019, maximum: 9999, errorMessage: 'must be a year from 2019' })
 const Explanation = Type.Union([
   Type.Object({
     comment: Type.String(),

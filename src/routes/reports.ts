@@ -3,20 +3,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { ConcurrentChangeError, type ReportHead, type ReviewRow, type RevisionRow } from '../db/repositories/reports.js'
+import { ConcurrentChangeError, type ReportHead, type RevisionRow } from '../db/repositories/reports.js'
+import type { ReviewRow } from '../db/repositories/reviews.js'
 import { seesPrivate } from '../domain/access.js'
-import { diffReports, isPublic, toReport, type Report, type ReportInput } from '../domain/report.js'
+import { diffReports, isPublic, REPORT_STATUSES, toReport, type Report, type ReportInput } from '../domain/report.js'
 import { noneMatchHits } from '../domain/conditional.js'
 import { toBeijingIso } from '../domain/time.js'
 import { ReportNotFound, ReviewNotAllowed, RevisionNotFound, validationError, type FieldIssue } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
 import { createSubmissions } from '../services/submissions.js'
 import { by, workflow } from './present.js'
-import { Cursor, DivisionCode, Limit } from '../schemas/common.js'
+import { Cursor, DivisionCode, Limit, Year } from '../schemas/common.js'
 import {
   Diff,
   Evaluation,
-  FIRST_REPORT_YEAR,
   ReportList,
   ReportSubmission,
   ReportToValidate,
@@ -29,11 +29,6 @@ import {
 import { TemplateId } from '../schemas/templates.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 
-const Year = Type.Integer({
-  minimum: FIRST_REPORT_YEAR,
-  maximum: 9999,
-  errorMessage: `must be a year from ${FIRST_REPORT_YEAR}`
-})
 // Any division code is taken so that a district or city gets 422 NOT_A_TOWNSHIP, not a pattern error.
 const ReportParams = Type.Object({ unit: DivisionCode, year: Year })
 const RevisionParams = Type.Object({
@@ -51,8 +46,8 @@ const ListQuery = Type.Object(
     year: Type.Optional(Year),
     under: Type.Optional(DivisionCode),
     status: Type.Optional(
-      Type.Enum(['draft', 'submitted', 'accepted', 'returned'], {
-        errorMessage: 'must be draft, submitted, accepted or returned'
+      Type.Enum(REPORT_STATUSES, {
+        errorMessage: `must be ${REPORT_STATUSES.slice(0, -1).join(', ')} or ${REPORT_STATUSES.at(-1)}`
       })
     ),
     template: Type.Optional(TemplateId),
@@ -71,7 +66,7 @@ const reviewBody = (review: ReviewRow) => ({
 })
 
 const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = async (app, { publicUrl }) => {
-  const { reports } = app.repos
+  const { reports, reviews } = app.repos
 
   const submissions = createSubmissions(app.repos, () => app.now())
   const { requireTownship, checkYear, evaluate } = submissions
@@ -174,7 +169,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       const tag = submissions.tagOf(found.head, found.revision.contentHash)
       reply.header('etag', tag)
       if (noneMatchHits(request.headers['if-none-match'], tag)) return reply.code(304).send(null)
-      const review = reports.lastReview(found.head.id)
+      const review = reviews.last(found.head.id)
       return storedReport(found.head, found.revision, { lastReview: review ? reviewBody(review) : null })
     }
   )
@@ -205,7 +200,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
           errorCount: r.errors.length,
           warningCount: r.warnings.length
         })),
-        reviews: reports.reviews(head.id).map(reviewBody)
+        reviews: reviews.list(head.id).map(reviewBody)
       }
     }
   )
@@ -343,7 +338,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       }
       let result
       try {
-        result = reports.review({
+        result = reviews.record({
           reportId: head.id,
           revision: head.currentRevision,
           status: head.status,
@@ -355,7 +350,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       } catch (error) {
         if (!(error instanceof ConcurrentChangeError)) throw error
         throw new ReviewNotAllowed(
-          `The report changed while revision ${head.currentRevision} was being reviewed; read it again and review what is current`
+          `The report changed while revision ${head.currentRevision} was being reviewed; read it again and ` +
+            `review what is current`
         )
       }
       return {

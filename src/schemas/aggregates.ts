@@ -1,7 +1,16 @@
 // Aggregate, coverage and deadline schemas; the sums are shaped like the templates' tables.
 import { Type, type TSchema } from 'typebox'
-import { APPEAL_COLUMNS, APPLICANT_COLUMNS, TEMPLATES, type RowDef, type TemplateId } from '../domain/templates.js'
-import { Cursor, Limit, NextCursor } from './common.js'
+import { REPORT_STATUSES } from '../domain/report.js'
+import {
+  APPEAL_COLUMNS,
+  APPLICANT_COLUMNS,
+  TEMPLATE_IDS,
+  TEMPLATES,
+  type RowDef,
+  type TemplateId
+} from '../domain/templates.js'
+import { CODE_LENGTHS_TEXT, Cursor, Limit, NextCursor, Year } from './common.js'
+import { CODE_LENGTHS, codePattern, DIVISION_LEVELS, NATIONAL, NATIONAL_SCOPE } from '../domain/divisions.js'
 
 const Sum = Type.Number({ description: 'Sum over the reports in the aggregate' })
 
@@ -52,7 +61,7 @@ const requestsSchema = (() => {
 export const Scope = Type.Object({
   code: Type.String({ description: 'Division code, or cn for the whole country' }),
   name: Type.String(),
-  level: Type.Enum(['country', 'province', 'city', 'district', 'township'])
+  level: Type.Enum([NATIONAL_SCOPE.level, ...DIVISION_LEVELS])
 })
 
 export const Coverage = Type.Object(
@@ -96,7 +105,7 @@ const aggregateFields = {
   incompleteCells: Type.Integer({ description: 'Null cells (not reported) counted as absent' })
 }
 
-const Statuses = Type.Array(Type.Enum(['draft', 'submitted', 'accepted', 'returned']))
+const Statuses = Type.Array(Type.Enum(REPORT_STATUSES))
 
 /**
  * One response schema for both forms (an `anyOf` would make the serializer validate the whole
@@ -125,17 +134,16 @@ const STATUS_LIST = '^(draft|submitted|accepted|returned)(,(draft|submitted|acce
 const StatusQuery = Type.String({
   pattern: STATUS_LIST,
   description:
-    'Comma-separated statuses to sum (default submitted,accepted); draft and returned need a token covering the division',
+    'Comma-separated statuses to sum (default submitted,accepted); draft and returned need a token covering the ' +
+    'division',
   errorMessage: 'must be a comma-separated list of draft, submitted, accepted, returned'
 })
 
 export const AggregateCode = Type.String({
-  pattern: '^(cn|\\d{2}|\\d{4}|\\d{6}|\\d{9})$',
+  pattern: codePattern(DIVISION_LEVELS, [NATIONAL]),
   description: 'A division code, or cn for the whole country',
-  errorMessage: 'must be cn or a division code of 2, 4, 6 or 9 digits'
+  errorMessage: `must be ${NATIONAL} or a division code of ${CODE_LENGTHS_TEXT} digits`
 })
-
-const Year = Type.Integer({ minimum: 2019, maximum: 9999, errorMessage: 'must be a year from 2019' })
 
 export const AggregateParams = Type.Object({ code: AggregateCode, year: Year })
 export const AggregateQuery = Type.Object(
@@ -153,7 +161,7 @@ export const SeriesQuery = Type.Object(
   { additionalProperties: false }
 )
 
-export const COVERAGE_STATES = ['missing', 'draft', 'submitted', 'accepted', 'returned', 'late', 'onTime'] as const
+export const COVERAGE_STATES = ['missing', ...REPORT_STATUSES, 'late', 'onTime'] as const
 
 export const CoverageQuery = Type.Object(
   {
@@ -181,8 +189,8 @@ export const CoverageList = Type.Object({
       code: Type.String(),
       name: Type.String(),
       districtCode: Type.String(),
-      state: Type.Enum(['missing', 'draft', 'submitted', 'accepted', 'returned']),
-      template: Type.Union([Type.Enum(['gb2019', 'gb2021']), Type.Null()]),
+      state: Type.Enum(['missing', ...REPORT_STATUSES]),
+      template: Type.Union([Type.Enum(TEMPLATE_IDS), Type.Null()]),
       revision: Type.Union([Type.Integer(), Type.Null()]),
       submittedAt: Type.Union([Instant, Type.Null()], { description: 'First submission' }),
       onTime: Type.Union([Type.Boolean(), Type.Null()]),
@@ -194,9 +202,9 @@ export const CoverageList = Type.Object({
 
 export const DeadlineParams = Type.Object({
   code: Type.String({
-    pattern: '^\\d{6}$',
+    pattern: codePattern(['district']),
     description: 'A district (county-level) code',
-    errorMessage: 'must be a district code of 6 digits'
+    errorMessage: `must be a district code of ${CODE_LENGTHS.district} digits`
   }),
   year: Year
 })

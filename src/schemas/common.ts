@@ -1,5 +1,14 @@
 // Schemas shared by many routes: the problem envelope, pagination, division codes, labels.
 import { Type, type Static } from 'typebox'
+import { CODE_LENGTHS, codePattern, DIVISION_LEVELS } from '../domain/divisions.js'
+import { FIRST_REPORT_YEAR } from '../domain/templates.js'
+
+export const Year = Type.Integer({
+  minimum: FIRST_REPORT_YEAR,
+  maximum: 9999,
+  description: 'Report year (statistical period)',
+  errorMessage: `must be a year from ${FIRST_REPORT_YEAR}`
+})
 
 export const Label = Type.Object({ zh: Type.String(), en: Type.String() }, { additionalProperties: false })
 
@@ -43,21 +52,26 @@ export const Problem = Type.Object(
 )
 export type ProblemT = Static<typeof Problem>
 
-export const Level = Type.Union(
-  [Type.Literal('province'), Type.Literal('city'), Type.Literal('district'), Type.Literal('township')],
-  { description: 'province (2-digit code), city (4), district (6, county level), township (9)' }
-)
+export const Level = Type.Enum(DIVISION_LEVELS, {
+  description: DIVISION_LEVELS.map((level) => `${level} (${CODE_LENGTHS[level]}-digit code)`).join(', ')
+})
+
+/** Items for prose: a, b or c. */
+const orList = (items: readonly string[]) => items.join(', ').replace(/, ([^,]+)$/, ' or $1')
+
+/** The code lengths of the levels, for prose: 2, 4, 6 or 9. */
+export const CODE_LENGTHS_TEXT = orList(DIVISION_LEVELS.map((level) => String(CODE_LENGTHS[level])))
 
 export const DivisionCode = Type.String({
-  pattern: '^(\\d{2}|\\d{4}|\\d{6}|\\d{9})$',
-  description: 'Official division code: 2 (province), 4 (city), 6 (district) or 9 (township) digits',
-  errorMessage: 'must be a division code of 2, 4, 6 or 9 digits'
+  pattern: codePattern(),
+  description: `Official division code: ${orList(DIVISION_LEVELS.map((l) => `${CODE_LENGTHS[l]} (${l})`))} digits`,
+  errorMessage: `must be a division code of ${CODE_LENGTHS_TEXT} digits`
 })
 
 export const TownshipCode = Type.String({
-  pattern: '^\\d{9}$',
-  description: 'A township code (9 digits)',
-  errorMessage: 'must be a township code of 9 digits'
+  pattern: codePattern(['township']),
+  description: `A township code (${CODE_LENGTHS.township} digits)`,
+  errorMessage: `must be a township code of ${CODE_LENGTHS.township} digits`
 })
 
 export const PAGE_LIMIT_MAX = 500

@@ -98,11 +98,11 @@ function toIssues(
     if (error.keyword === 'boolean') continue // the additionalProperties error below says it better
     if (failedUnions.some((prefix) => error.schemaPath.startsWith(prefix))) continue
     if (error.keyword === 'additionalProperties') {
-      for (const name of (error.params as { additionalProperties: string[] }).additionalProperties) {
+      for (const name of error.params.additionalProperties) {
         set(issues, `${error.instancePath}/${escapePointer(name)}`, 'unknown field')
       }
     } else if (error.keyword === 'required') {
-      for (const name of (error.params as { requiredProperties: string[] }).requiredProperties ?? []) {
+      for (const name of error.params.requiredProperties ?? []) {
         set(issues, `${error.instancePath}/${escapePointer(name)}`, 'is required')
       }
     } else {

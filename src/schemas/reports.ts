@@ -11,9 +11,7 @@ import {
   type RowDef,
   type TemplateId
 } from '../domain/templates.js'
-import { DivisionCode, NextCursor, TownshipCode } from './common.js'
-
-export const FIRST_REPORT_YEAR = 2019
+import { DivisionCode, NextCursor, TownshipCode, Year } from './common.js'
 
 const CELL_SCHEMAS: Record<CellType, () => TSchema> = {
   count: () =>
@@ -122,12 +120,6 @@ function reportProperties(id: TemplateId) {
     ...tables
   }
 }
-
-const Year = Type.Integer({
-  minimum: FIRST_REPORT_YEAR,
-  maximum: 9999,
-  description: 'Report year (statistical period)'
-})
 
 /** A PUT or validate body: the canonical JSON, `unit`/`year` optional where the path gives them. */
 function submissionBody(id: TemplateId) {

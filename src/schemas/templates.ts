@@ -23,7 +23,8 @@ export const CatalogueRule = Type.Object({
   severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
   scope: Type.Enum(['report', 'previousYear', 'peers'], {
     description:
-      'report: the report alone; previousYear: against the unit’s previous year; peers: against the district’s other townships'
+      'report: the report alone; previousYear: against the unit’s previous year; peers: against the district’s ' +
+      'other townships'
   }),
   description: Label
 })

@@ -1,7 +1,8 @@
 // Storing a report: the checks, the rules and the decision that a PUT makes, shared by the PUT
 // route, the import endpoint (?commit=true) and the import CLI.
 import type { RequestContext } from '../db/repositories/audit.js'
-import { ConcurrentChangeError, type ReportHead, type Signatures } from '../db/repositories/reports.js'
+import type { Signatures } from '../db/repositories/peers.js'
+import { ConcurrentChangeError, type ReportHead } from '../db/repositories/reports.js'
 import { signature } from '../domain/quality.js'
 import type { Repositories } from '../plugins/db.js'
 import { contentHash, isPublic, type Report } from '../domain/report.js'
@@ -35,8 +36,11 @@ export function signaturesOf(report: Report): Signatures {
   return { overview: signature(report.narrative?.overview), problems: signature(report.narrative?.problems) }
 }
 
-export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisions' | 'deadlines'>, now: () => Date) {
-  const { reports, divisions, deadlines } = repos
+export function createSubmissions(
+  repos: Pick<Repositories, 'reports' | 'reviews' | 'peers' | 'divisions' | 'deadlines'>,
+  now: () => Date
+) {
+  const { reports, reviews, peers, divisions, deadlines } = repos
 
   /** 404 for an unknown code, 422 for a division that is not a township. */
   function requireTownship(unit: string): void {
@@ -66,7 +70,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
   function contextOf(report: Report, own: Signatures = signaturesOf(report)) {
     const previous = reports.current(report.unit, report.year - 1)
     const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
-    return { report, previous: baseline, peers: { own, ...reports.peers(report.unit, report.year) } }
+    return { report, previous: baseline, peers: { own, ...peers.of(report.unit, report.year) } }
   }
 
   /**
@@ -97,7 +101,7 @@ export function createSubmissions(repos: Pick<Repositories, 'reports' | 'divisio
       timeliness: head.timeliness,
       firstSubmittedAt: head.firstSubmittedAt,
       acceptedAt: head.acceptedAt,
-      lastReview: reports.lastReview(head.id)
+      lastReview: reviews.last(head.id)
     })
   }
 

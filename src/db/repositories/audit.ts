@@ -3,6 +3,7 @@ import { and, desc, eq, gte, lt, lte } from 'drizzle-orm'
 import type { Actor } from '../../domain/access.js'
 import type { Db } from '../connection.js'
 import { auditLog } from '../schema.js'
+import { keysetPage } from './paging.js'
 import { underCode } from './under.js'
 
 /** Who asked, from where, under which request id: what every write records. */
@@ -69,9 +70,7 @@ export function createAuditRepository(db: Db) {
         .orderBy(desc(auditLog.id))
         .limit(limit + 1)
         .all()
-      const more = rows.length > limit
-      if (more) rows.pop()
-      return { rows, next: more ? (rows.at(-1)?.id ?? null) : null }
+      return keysetPage(rows, limit, (row) => row.id)
     }
   }
 }

@@ -14,7 +14,8 @@ export function createCells(sqlite: Database.Database) {
   const upsert = sqlite.prepare(
     `INSERT INTO current_cells (report_id, revision, ${COLUMNS.join(', ')})
      VALUES (?, ?, ${COLUMNS.map(() => '?').join(', ')})
-     ON CONFLICT (report_id) DO UPDATE SET revision = excluded.revision, ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`
+     ON CONFLICT (report_id) DO UPDATE SET revision = excluded.revision,
+       ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`
   )
   const select = sqlite.prepare(`SELECT ${COLUMNS.join(', ')} FROM current_cells WHERE report_id = ?`).raw()
 

@@ -1,8 +1,9 @@
 // The division registry: look-ups, children, name search, and the bulk seed.
 import { and, asc, count, eq, gt, sql } from 'drizzle-orm'
-import { ancestorCodes, NATIONAL } from '../../domain/divisions.js'
+import { ancestorCodes, CODE_LENGTHS, NATIONAL } from '../../domain/divisions.js'
 import type { Db } from '../connection.js'
 import { appMeta, divisions } from '../schema.js'
+import { keysetPage } from './paging.js'
 
 export type DivisionRow = typeof divisions.$inferSelect
 export type Level = DivisionRow['level']
@@ -64,9 +65,8 @@ export function createDivisionsRepository(db: Db) {
   }
 
   function page(items: DivisionRow[], total: number, limit: number): Page<DivisionRow> {
-    const more = items.length > limit
-    const shown = more ? items.slice(0, limit) : items
-    return { items: shown, total, after: more ? (shown.at(-1)?.code ?? null) : null }
+    const { rows, next } = keysetPage(items, limit, (row) => row.code)
+    return { items: rows, total, after: next }
   }
 
   return {
@@ -78,7 +78,7 @@ export function createDivisionsRepository(db: Db) {
     path(code: string): DivisionRow[] {
       const { byCode } = loaded()
       if (!byCode.has(code)) return []
-      return [2, 4, 6, 9]
+      return Object.values(CODE_LENGTHS)
         .filter((n) => n <= code.length)
         .map((n) => byCode.get(code.slice(0, n)))
         .filter((row): row is DivisionRow => row !== undefined)

@@ -2,11 +2,13 @@
 // the revisions' JSON by SQLite (json_each), with reviewers' explanations of warnings.
 import type { Visibility } from '../../domain/access.js'
 import type Database from 'better-sqlite3'
-import { NATIONAL } from '../../domain/divisions.js'
+import { codeAfter, NATIONAL } from '../../domain/divisions.js'
 import type { Violation } from '../../domain/rules.js'
 import type { Connection } from '../connection.js'
 import { findingExplanations } from '../schema.js'
 import { actorColumns, appendAudit, type RequestContext } from './audit.js'
+import { keysetPage } from './paging.js'
+import { PUBLIC_STATUS_LIST } from './under.js'
 
 export interface FindingFilter {
   code: string
@@ -29,25 +31,24 @@ export interface FindingRow {
   explanation: { comment: string; tokenId: string | null; role: string | null; at: number } | null
 }
 
-const next = (code: string) => String(BigInt(code) + 1n).padStart(code.length, '0')
-
 /** The findings of the filter as SQL over reports, their current revision and explanations. */
 function findingsSql(filter: FindingFilter, params: unknown[]): string {
   const where: string[] = ['h.year = ?']
   params.push(filter.year)
   if (filter.code !== NATIONAL) {
     where.push('h.unit_code >= ? AND h.unit_code < ?')
-    params.push(filter.code, next(filter.code))
+    params.push(filter.code, codeAfter(filter.code))
   }
   const { visibility } = filter
-  if (visibility.kind === 'public') where.push("h.status IN ('submitted', 'accepted')")
+  if (visibility.kind === 'public') where.push(`h.status IN ${PUBLIC_STATUS_LIST}`)
   else if (visibility.kind === 'under') {
-    where.push("(h.status IN ('submitted', 'accepted') OR (h.unit_code >= ? AND h.unit_code < ?))")
-    params.push(visibility.code, next(visibility.code))
+    where.push(`(h.status IN ${PUBLIC_STATUS_LIST} OR (h.unit_code >= ? AND h.unit_code < ?))`)
+    params.push(visibility.code, codeAfter(visibility.code))
   }
   const part = (severity: 'error' | 'warning', column: string) => `
     SELECT h.id AS report_id, h.unit_code AS unit, d.name AS unit_name, h.current_revision AS revision, h.status,
-           '${severity}' AS severity, ${severity === 'error' ? 0 : 1} AS rank, CAST(j.key AS INTEGER) AS idx, j.value AS violation,
+           '${severity}' AS severity, ${severity === 'error' ? 0 : 1} AS rank,
+           CAST(j.key AS INTEGER) AS idx, j.value AS violation,
            json_extract(j.value, '$.rule') AS rule, coalesce(json_extract(j.value, '$.cells[0]'), '') AS cell
     FROM reports h
     JOIN divisions d ON d.code = h.unit_code
@@ -63,7 +64,8 @@ function findingsSql(filter: FindingFilter, params: unknown[]): string {
   return `
     SELECT f.*, x.id AS explanation_id, x.comment, x.by_token_id, x.by_role, x.created_at
     FROM (${part('error', 'errors')} UNION ALL ${part('warning', 'warnings')}) f
-    LEFT JOIN finding_explanations x ON x.report_id = f.report_id AND x.revision = f.revision AND x.rule = f.rule AND x.cell = f.cell
+    LEFT JOIN finding_explanations x
+      ON x.report_id = f.report_id AND x.revision = f.revision AND x.rule = f.rule AND x.cell = f.cell
     ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''}`
 }
 
@@ -93,11 +95,13 @@ export function createQualityRepository({ db, sqlite }: Connection) {
         ...params,
         limit + 1
       ) as Array<Record<string, unknown>>
-      const more = rows.length > limit
-      if (more) rows.pop()
-      const last = rows.at(-1)
+      const page = keysetPage(
+        rows,
+        limit,
+        (row) => [row.rank as number, row.unit as string, row.idx as number] as const
+      )
       return {
-        rows: rows.map((row) => ({
+        rows: page.rows.map((row) => ({
           unit: row.unit as string,
           unitName: row.unit_name as string,
           revision: row.revision as number,
@@ -115,7 +119,7 @@ export function createQualityRepository({ db, sqlite }: Connection) {
                   at: row.created_at as number
                 }
         })),
-        next: more && last ? [last.rank as number, last.unit as string, last.idx as number] : null
+        next: page.next && [...page.next]
       }
     },
 
@@ -125,7 +129,10 @@ export function createQualityRepository({ db, sqlite }: Connection) {
       const inner = findingsSql(filter, params)
       params.push(...filterParams(filter))
       return prepare(
-        `SELECT rule, severity, count(*) AS total, sum(explanation_id IS NOT NULL) AS explained FROM (${inner}) GROUP BY rule, severity ORDER BY severity, rule`
+        `SELECT rule, severity, count(*) AS total, sum(explanation_id IS NOT NULL) AS explained
+         FROM (${inner})
+         GROUP BY rule, severity
+         ORDER BY severity, rule`
       ).all(...params) as Array<{ rule: string; severity: string; total: number; explained: number }>
     },
 

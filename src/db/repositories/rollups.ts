@@ -2,18 +2,19 @@
 // by aggregates. Raw prepared statements: one row has two hundred cell columns and a write
 // touches five rows, so the SQL is generated once from the template definitions.
 import type Database from 'better-sqlite3'
-import { ancestorCodes } from '../../domain/divisions.js'
+import { ancestorCodes, CODE_LENGTHS, DIVISION_LEVELS, NATIONAL } from '../../domain/divisions.js'
+import type { Timeliness } from '../../domain/deadlines.js'
+import type { ReportStatus } from '../../domain/report.js'
 import { ALL_CELLS, TEMPLATES, type TemplateId } from '../../domain/templates.js'
 
-export type Timeliness = 'on_time' | 'late' | 'none'
-export type Status = 'draft' | 'submitted' | 'accepted' | 'returned'
+export type { Timeliness } from '../../domain/deadlines.js'
 
 /** What one report adds to the rollups of every division above it. */
 export interface Contribution {
   unit: string
   year: number
   template: TemplateId
-  status: Status
+  status: ReportStatus
   timeliness: Timeliness
   cells: Record<string, number | null>
 }
@@ -22,7 +23,7 @@ export interface RollupRow {
   divisionCode: string
   year: number
   template: TemplateId
-  status: Status
+  status: ReportStatus
   timeliness: Timeliness
   reportCount: number
   incompleteCells: number
@@ -63,7 +64,7 @@ export function createRollups(sqlite: Database.Database) {
       divisionCode: row[0] as string,
       year: row[1] as number,
       template: row[2] as TemplateId,
-      status: row[3] as Status,
+      status: row[3] as ReportStatus,
       timeliness: row[4] as Timeliness,
       reportCount: row[5] as number,
       incompleteCells: row[6] as number,
@@ -133,7 +134,9 @@ export function createRollups(sqlite: Database.Database) {
       if (!statement) {
         statement = sqlite
           .prepare(
-            `SELECT ${SELECTED} FROM rollups WHERE division_code IN (${divisions.map(() => '?').join(', ')}) AND year BETWEEN ? AND ?`
+            `SELECT ${SELECTED}
+             FROM rollups
+             WHERE division_code IN (${divisions.map(() => '?').join(', ')}) AND year BETWEEN ? AND ?`
           )
           .raw()
         forDivisions.set(divisions.length, statement)
@@ -150,11 +153,8 @@ export function createRollups(sqlite: Database.Database) {
         cell.type === 'amount' ? `total(c.${quoted(cell.code)})` : `coalesce(sum(c.${quoted(cell.code)}), 0)`
       ).join(', ')
       const levels = [
-        `'cn'`,
-        'substr(r.unit_code, 1, 2)',
-        'substr(r.unit_code, 1, 4)',
-        'substr(r.unit_code, 1, 6)',
-        'r.unit_code'
+        `'${NATIONAL}'`,
+        ...DIVISION_LEVELS.map((level) => `substr(r.unit_code, 1, ${CODE_LENGTHS[level]})`)
       ]
       sqlite.transaction(() => {
         sqlite.prepare('DELETE FROM rollups').run()

@@ -200,7 +200,7 @@ export function fromHtml(html: string): PageDocument {
   const cells: string[] = []
   const budget: GridBudget = { area: 0 }
   for (const table of root.querySelectorAll('table')) {
-    if (table.parentNode && (table.parentNode as HTMLElement).closest?.('table')) continue // nested: read with its outer table
+    if (table.parentNode && table.parentNode.closest?.('table')) continue // nested: read with its outer table
     for (const cell of tableCells(table, budget)) cells.push(cell)
     table.replaceWith('\n')
   }

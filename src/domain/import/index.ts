@@ -140,7 +140,9 @@ export function completeImport(
   if (organDivision) {
     const names = organDivision.candidates.map((code) => `${registry.nameOf(code) ?? ''} ${code}`).join(', ')
     notes.push(
-      `the organ is not a township but a ${organDivision.level === 'department' ? 'department' : `${organDivision.level} government`} (${names}); only townships file these reports`
+      `the organ is not a township but a ` +
+        `${organDivision.level === 'department' ? 'department' : `${organDivision.level} government`} (${names}); ` +
+        `only townships file these reports`
     )
   }
   const year = chosen.year ?? undefined

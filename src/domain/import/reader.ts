@@ -1,7 +1,7 @@
 // Placing the cells of a page's tables into the template: each row is found by its label (in
 // the template's order), and the cells after it are read as that row's columns. Nothing is
 // guessed: a row that is not found, or whose cells are not values, leaves its cells null.
-import { APPEAL_COLUMNS, TEMPLATES, type CellDef, type TemplateId } from '../templates.js'
+import { tableOf, TEMPLATE_IDS, TEMPLATES, type CellDef, type RowDef, type TemplateId } from '../templates.js'
 import { labelMatches, normalizeLabel, readValue, type ReadValue } from './text.js'
 
 export interface ReadCells {
@@ -12,40 +12,42 @@ export interface ReadCells {
   notes: string[]
 }
 
-/** Other ways reports print a row label. */
-const ALIASES: Record<string, string[]> = {
-  'proactive.normativeDocuments': ['规范性文件', '行政规范性文件'],
-  'requests.outcomes.partiallyGranted': ['(二)部分公开']
-}
-
 interface Row {
   key: string
   labels: string[]
   cells: CellDef[]
 }
 
+/** The rows of a table that carry cells, each with its printed label and the template's aliases. */
 function rowsOf(template: TemplateId, table: 'proactive' | 'requests'): Row[] {
-  const byRow = new Map<string, Row>()
-  const cells = TEMPLATES[template].cells.filter((c) => c.table === table)
-  for (const cell of cells) {
-    const key = cell.path.slice(0, -1).join('.')
-    const row = byRow.get(key) ?? { key, labels: [normalizeLabel(cell.rowLabels.at(-1)!.zh)], cells: [] }
-    row.cells.push(cell)
-    byRow.set(key, row)
+  const rows: Row[] = []
+  const walk = (row: RowDef, path: string) => {
+    const key = `${path}.${row.key}`
+    for (const child of row.children ?? []) walk(child, key)
+    if (!row.columns) return
+    const labels = [row.zh, ...(row.aliases ?? [])].map(normalizeLabel)
+    const codes = new Set(row.columns.map((c) => `${key}.${c.key}`))
+    rows.push({ key, labels, cells: TEMPLATES[template].cells.filter((c) => codes.has(c.code)) })
   }
-  for (const row of byRow.values()) row.labels.push(...(ALIASES[row.key] ?? []).map(normalizeLabel))
-  return [...byRow.values()]
+  for (const row of tableOf(template, table).rows) walk(row, table)
+  return rows
 }
 
-const ROWS: Record<TemplateId, { proactive: Row[]; requests: Row[] }> = {
-  gb2019: { proactive: rowsOf('gb2019', 'proactive'), requests: rowsOf('gb2019', 'requests') },
-  gb2021: { proactive: rowsOf('gb2021', 'proactive'), requests: rowsOf('gb2021', 'requests') }
+const ROWS = Object.fromEntries(
+  TEMPLATE_IDS.map((id) => [id, { proactive: rowsOf(id, 'proactive'), requests: rowsOf(id, 'requests') }])
+) as Record<TemplateId, { proactive: Row[]; requests: Row[] }>
+
+/** Every label printed in 四's header (groups, rows, columns): the data row follows the last of them. */
+function appealHeaders(template: TemplateId): Set<string> {
+  const rows = tableOf(template, 'appeals').rows
+  const words = rows.flatMap((row) => [...(row.group ? [row.group.zh] : []), row.zh, ...row.columns!.map((c) => c.zh)])
+  return new Set(words.map(normalizeLabel))
 }
 
-/** Header words of 四: the data row is what follows the last of them. */
-const APPEAL_HEADERS = new Set(
-  ['行政复议', '行政诉讼', '未经复议直接起诉', '复议后起诉', ...APPEAL_COLUMNS.map((c) => c.zh)].map(normalizeLabel)
-)
+const APPEAL_HEADERS = Object.fromEntries(TEMPLATE_IDS.map((id) => [id, appealHeaders(id)])) as Record<
+  TemplateId,
+  Set<string>
+>
 
 export function readCells(cells: readonly string[], template: TemplateId): ReadCells {
   const normalized = cells.map(normalizeLabel)
@@ -120,45 +122,48 @@ export function readCells(cells: readonly string[], template: TemplateId): ReadC
 
   // 四 has no row labels: its figures are the fifteen cells after its last header.
   const appealCells = TEMPLATES[template].cells.filter((c) => c.table === 'appeals')
-  const start = normalized.findIndex((cell, i) => i >= position && cell === normalizeLabel('行政复议'))
+  const first = normalizeLabel(tableOf(template, 'appeals').rows[0]!.zh)
+  const start = normalized.findIndex((cell, i) => i >= position && cell === first)
   if (start < 0) {
     notFound.push(...appealCells.map((c) => c.code))
   } else {
     let last = start
-    for (let i = start; i < normalized.length && i < start + 60; i++) if (APPEAL_HEADERS.has(normalized[i]!)) last = i
-    place(appealCells, last + 1, '四、行政复议、行政诉讼')
+    for (let i = start; i < normalized.length && i < start + 60; i++)
+      if (APPEAL_HEADERS[template].has(normalized[i]!)) last = i
+    place(appealCells, last + 1, tableOf(template, 'appeals').zh)
   }
   return { values, amountUnit, notFound, notes }
 }
 
+/** The labels a template prints (rows, columns, groups), normalized. */
+function printedLabels(template: TemplateId): Set<string> {
+  const labels = TEMPLATES[template].cells.flatMap((c) => [
+    c.column.zh,
+    ...(c.column.group ? [c.column.group.zh] : []),
+    ...c.rowLabels.map((l) => l.zh)
+  ])
+  return new Set(labels.map(normalizeLabel))
+}
+
+/**
+ * The marks of each template: its labels that the other template neither prints nor contains
+ * (行政规范性文件 marks nothing, as it contains gb2019's 规范性文件).
+ */
+const MARKS = Object.fromEntries(
+  TEMPLATE_IDS.map((id) => {
+    const others = TEMPLATE_IDS.filter((o) => o !== id).flatMap((o) => [...printedLabels(o)])
+    const own = [...printedLabels(id)].filter((l) => !others.some((o) => o.includes(l) || l.includes(o)))
+    return [id, own]
+  })
+) as Record<TemplateId, string[]>
+
 /** Which template the tables are printed in, from the headers only (never from the year). */
 export function detectTemplate(cells: readonly string[]): TemplateId | undefined {
-  const marks = {
-    gb2019: [
-      '本年新制作数量',
-      '本年新公开数量',
-      '对外公开总数量',
-      '上一年项目数量',
-      '本年增/减',
-      '采购项目数量',
-      '采购总金额',
-      '其他对外管理服务事项'
-    ],
-    gb2021: [
-      '本年制发件数',
-      '本年废止件数',
-      '现行有效件数',
-      '本年处理决定数量',
-      '本年收费金额(单位:万元)',
-      '申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请'
-    ]
-  }
-  const present = new Set(cells.map(normalizeLabel))
-  const score = (id: TemplateId) =>
-    marks[id]
-      .map(normalizeLabel)
-      .filter((mark) => [...present].some((cell) => labelMatches(cell, mark) || cell.startsWith(mark))).length
-  const [a, b] = [score('gb2019'), score('gb2021')]
-  if (a === b) return undefined
-  return a > b ? 'gb2019' : 'gb2021'
+  const present = [...new Set(cells.map(normalizeLabel))]
+  const scores = TEMPLATE_IDS.map((id) => ({
+    id,
+    score: MARKS[id].filter((mark) => present.some((cell) => labelMatches(cell, mark) || cell.startsWith(mark))).length
+  })).sort((a, b) => b.score - a.score)
+  const [best, next] = scores
+  return best && best.score > (next?.score ?? 0) ? best.id : undefined
 }
