@@ -42,21 +42,8 @@ export const ConfigSchema = Type.Object({
 
 type Env = Static<typeof ConfigSchema>
 
-export interface AppConfig {
-  host: string
-  port: number
-  databasePath: string
-  logLevel: string
-  corsOrigins: string[]
-  writeLimitPerMinute: number
-  authFailureLimitPerMinute: number
-  importLimitPerMinute: number
-  importTimeBudgetMs: number
-  /** Where users reach the service, ending in `/`; null when not set (the pages need no absolute URL). */
-  publicUrl: string | null
-  /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses and CIDR ranges. */
-  trustProxy: false | number | string[]
-}
+/** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses and CIDR ranges. */
+export type TrustProxy = false | number | string[]
 
 /** PUBLIC_URL as an absolute http(s) URL ending in `/`; throws naming the variable otherwise. */
 export function parsePublicUrl(value: string): string | null {
@@ -77,7 +64,7 @@ export function parsePublicUrl(value: string): string | null {
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal'])
 
 /** TRUST_PROXY as Fastify takes it; throws naming the variable when an entry is no address. */
-export function parseTrustProxy(value: string): AppConfig['trustProxy'] {
+export function parseTrustProxy(value: string): TrustProxy {
   const text = value.trim()
   if (text === '' || text === 'false') return false
   if (/^\d+$/.test(text)) return Number(text)
@@ -99,25 +86,32 @@ export function parseTrustProxy(value: string): AppConfig['trustProxy'] {
   return entries
 }
 
-/** The defaults of every setting, for tests and tools that build an app without an environment. */
-export const DEFAULT_CONFIG: AppConfig = loadConfig({})
+/** The settings as the code reads them, from the checked environment: typed by the schema, not retyped. */
+function fromEnv(env: Env) {
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    databasePath: env.DATABASE_PATH,
+    logLevel: env.LOG_LEVEL,
+    corsOrigins: env.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    writeLimitPerMinute: env.WRITE_LIMIT_PER_MINUTE,
+    authFailureLimitPerMinute: env.AUTH_FAILURE_LIMIT_PER_MINUTE,
+    importLimitPerMinute: env.IMPORT_LIMIT_PER_MINUTE,
+    importTimeBudgetMs: env.IMPORT_TIME_BUDGET_MS,
+    /** Where users reach the service, ending in `/`; null when not set (the pages need no absolute URL). */
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY)
+  }
+}
+
+export type AppConfig = ReturnType<typeof fromEnv>
 
 /** Reads and checks the environment; throws naming the variable when one is invalid. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const parsed = envSchema<Env>({ schema: ConfigSchema, data: env, dotenv: false, env: false })
-  return {
-    host: parsed.HOST,
-    port: parsed.PORT,
-    databasePath: parsed.DATABASE_PATH,
-    logLevel: parsed.LOG_LEVEL,
-    corsOrigins: parsed.CORS_ORIGINS.split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-    writeLimitPerMinute: parsed.WRITE_LIMIT_PER_MINUTE,
-    authFailureLimitPerMinute: parsed.AUTH_FAILURE_LIMIT_PER_MINUTE,
-    importLimitPerMinute: parsed.IMPORT_LIMIT_PER_MINUTE,
-    importTimeBudgetMs: parsed.IMPORT_TIME_BUDGET_MS,
-    publicUrl: parsePublicUrl(parsed.PUBLIC_URL),
-    trustProxy: parseTrustProxy(parsed.TRUST_PROXY)
-  }
+  return fromEnv(envSchema<Env>({ schema: ConfigSchema, data: env, dotenv: false, env: false }))
 }
+
+/** The defaults of every setting, for tests and tools that build an app without an environment. */
+export const DEFAULT_CONFIG: AppConfig = loadConfig({})

@@ -26,6 +26,17 @@ export interface AccessRule {
   when?: (request: FastifyRequest) => boolean
 }
 
+/**
+ * A path or query parameter of the request as a string ('' when absent), for a rule's scope
+ * or condition: the check runs as a preHandler, after the route's schema has checked it.
+ */
+export function requestValue(where: 'params' | 'query', name: string): (request: FastifyRequest) => string {
+  return (request) => {
+    const value = (request[where] as Record<string, unknown> | undefined)?.[name]
+    return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value)
+  }
+}
+
 const applies = (rule: AccessRule | undefined, request: FastifyRequest): rule is AccessRule =>
   rule !== undefined && (rule.when?.(request) ?? true)
 

@@ -15,6 +15,7 @@ import { NATIONAL, NATIONAL_SCOPE } from '../domain/divisions.js'
 import { isPublic, type ReportStatus } from '../domain/report.js'
 import { toBeijingIso } from '../domain/time.js'
 import { DivisionNotFound, Forbidden, validationError } from '../errors.js'
+import { requestValue } from '../plugins/auth.js'
 import {
   AggregateParams,
   AggregateQuery,
@@ -303,7 +304,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/deadlines/:code/:year',
     {
       config: {
-        access: { roles: ['district', 'admin'], scope: (request) => (request.params as { code: string }).code }
+        access: { roles: ['district', 'admin'], scope: requestValue('params', 'code') }
       },
       bodyLimit: 1024,
       schema: {

@@ -5,6 +5,7 @@ import { Type } from 'typebox'
 import { completeImport, YEAR_SOURCES } from '../domain/import/index.js'
 import type { Report } from '../domain/report.js'
 import { ImportBusy, ImportUnreadable, RateLimited, validationError } from '../errors.js'
+import { requestValue } from '../plugins/auth.js'
 import { problemResponse } from '../plugins/errors.js'
 import { TownshipCode, Year } from '../schemas/common.js'
 import { Evaluation, SubmissionResult } from '../schemas/reports.js'
@@ -119,10 +120,8 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
       config: {
         access: {
           roles: ['unit', 'district', 'admin'],
-          when: (request) =>
-            (request.query as { commit?: unknown }).commit === true ||
-            (request.query as { commit?: unknown }).commit === 'true',
-          scope: (request) => (request.query as { unit?: string }).unit ?? ''
+          when: (request) => requestValue('query', 'commit')(request) === 'true',
+          scope: requestValue('query', 'unit')
         }
       },
       schema: {

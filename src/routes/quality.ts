@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { toBeijingIso } from '../domain/time.js'
 import { DivisionNotFound, FindingNotFound, ReportNotFound } from '../errors.js'
+import { requestValue } from '../plugins/auth.js'
 import { problemResponse } from '../plugins/errors.js'
 import { AggregateCode } from '../schemas/aggregates.js'
 import { Cursor, Limit, NextCursor, TownshipCode, Year } from '../schemas/common.js'
@@ -134,7 +135,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/quality/:unit/:year/explanations',
     {
       config: {
-        access: { roles: ['district', 'admin'], scope: (request) => (request.params as { unit: string }).unit }
+        access: { roles: ['district', 'admin'], scope: requestValue('params', 'unit') }
       },
       bodyLimit: 16 * 1024,
       schema: {

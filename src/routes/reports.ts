@@ -6,10 +6,11 @@ import { Type } from 'typebox'
 import { ConcurrentChangeError, type ReportHead, type RevisionRow } from '../db/repositories/reports.js'
 import type { ReviewRow } from '../db/repositories/reviews.js'
 import { seesPrivate } from '../domain/access.js'
-import { diffReports, isPublic, REPORT_STATUSES, toReport, type Report, type ReportInput } from '../domain/report.js'
+import { diffReports, isPublic, REPORT_STATUSES, toReport, type Report } from '../domain/report.js'
 import { noneMatchHits } from '../domain/conditional.js'
 import { toBeijingIso } from '../domain/time.js'
 import { ReportNotFound, ReviewNotAllowed, RevisionNotFound, validationError, type FieldIssue } from '../errors.js'
+import { requestValue } from '../plugins/auth.js'
 import { problemResponse } from '../plugins/errors.js'
 import { createSubmissions } from '../services/submissions.js'
 import { by, workflow } from './present.js'
@@ -77,7 +78,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     throw new ReportNotFound(unit, String(year))
   }
 
-  const unitOf = (request: FastifyRequest) => (request.params as { unit: string }).unit
+  const unitOf = requestValue('params', 'unit')
 
   app.put(
     '/reports/:unit/:year',
@@ -109,7 +110,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     },
     async (request, reply) => {
       const { unit, year } = request.params
-      const body = request.body as ReportInput
+      const body = request.body
       const mismatches: FieldIssue[] = []
       if (body.unit !== undefined && body.unit !== unit)
         mismatches.push({ in: 'body', pointer: '/unit', message: `must equal the unit in the path (${unit})` })
@@ -271,7 +272,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       }
     },
     async (request) => {
-      const body = request.body as ReportInput & { unit: string; year: number }
+      const body = request.body
       checkYear(body.year, 'body')
       requireTownship(body.unit)
       return evaluate(toReport(body, body.unit, body.year))
@@ -292,7 +293,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       const { limit, cursor, ...filter } = request.query
       const after = cursor ? decodeCursor(cursor, ['number', 'string'] as const) : undefined
       const page = reports.list(
-        { ...(filter as Parameters<typeof reports.list>[0]), visibility: request.visibility },
+        { ...filter, visibility: request.visibility },
         limit,
         after && { year: after[0], unit: after[1] }
       )

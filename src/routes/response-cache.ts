@@ -1,6 +1,7 @@
 // Serialized responses of read-heavy routes (aggregates), kept until the database changes.
 // The version is read from SQLite on every request, so a write by this process or any other
 // (a CLI, a second server) is in the very next response: caching never makes an answer stale.
+import { LRUCache } from 'lru-cache'
 
 /** A serialized answer and its entity tag. */
 export interface CachedAnswer {
@@ -14,21 +15,23 @@ export interface ResponseCache {
   set(key: string, version: string, answer: CachedAnswer): void
 }
 
-/** A bounded map, least recently used first out. */
-export function createResponseCache(maxEntries = 2000): ResponseCache {
-  const entries = new Map<string, { version: string; answer: CachedAnswer }>()
+/**
+ * Least recently used first out, bounded by count and by the characters of the bodies kept (a
+ * national year's answers run to tens of kilobytes each).
+ */
+export function createResponseCache({ maxEntries = 2000, maxChars = 64 * 1024 * 1024 } = {}): ResponseCache {
+  const entries = new LRUCache<string, { version: string; answer: CachedAnswer }>({
+    max: maxEntries,
+    maxSize: maxChars,
+    sizeCalculation: (entry) => Math.max(1, entry.answer.body.length)
+  })
   return {
     get(key, version) {
       const entry = entries.get(key)
-      if (!entry || entry.version !== version) return undefined
-      entries.delete(key)
-      entries.set(key, entry)
-      return entry.answer
+      return entry?.version === version ? entry.answer : undefined
     },
     set(key, version, answer) {
-      entries.delete(key)
       entries.set(key, { version, answer })
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
     }
   }
 }

@@ -1,7 +1,7 @@
 // Report schemas, derived from the template definitions: the request body (a union
 // discriminated by `template`) and the responses that carry a report.
 import { Type, type TSchema } from 'typebox'
-import { SUBMITTABLE_STATUSES, REPORT_STATUSES } from '../domain/report.js'
+import { REPORT_STATUSES, SUBMITTABLE_STATUSES, type ReportInput } from '../domain/report.js'
 import {
   APPEAL_COLUMNS,
   APPLICANT_COLUMNS,
@@ -141,19 +141,25 @@ function submissionBody(id: TemplateId) {
 const discriminated = <T extends TSchema>(branch: (id: TemplateId) => T, description: string) =>
   Type.Union([branch('gb2019'), branch('gb2021')], { discriminator: { propertyName: 'template' }, description })
 
-export const ReportSubmission = discriminated(
-  submissionBody,
-  'A report in canonical JSON (report-format.md); the template key decides the shape of its tables'
+// The tables are generated from the template definitions, so their static type is the domain's
+// (Type.Unsafe keeps the schema as built and gives it that type).
+export const ReportSubmission = Type.Unsafe<ReportInput>(
+  discriminated(
+    submissionBody,
+    'A report in canonical JSON (report-format.md); the template key decides the shape of its tables'
+  )
 )
 
 /** POST /v1/validate: as a PUT body, but unit and year must be given since no path names them. */
-export const ReportToValidate = discriminated(
-  (id) =>
-    Type.Object(
-      { ...submissionBody(id).properties, unit: DivisionCode, year: Year },
-      { additionalProperties: false, title: `Report to validate (${id})` }
-    ),
-  'A report in canonical JSON, with its unit and year'
+export const ReportToValidate = Type.Unsafe<ReportInput & { unit: string; year: number }>(
+  discriminated(
+    (id) =>
+      Type.Object(
+        { ...submissionBody(id).properties, unit: DivisionCode, year: Year },
+        { additionalProperties: false, title: `Report to validate (${id})` }
+      ),
+    'A report in canonical JSON, with its unit and year'
+  )
 )
 
 export const By = Type.Union([Type.Object({ tokenId: Type.String(), role: Type.String() }), Type.Null()], {
