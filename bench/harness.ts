@@ -2,6 +2,7 @@
 // memory, run autocannon against it from this process, and stop it.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import autocannon from 'autocannon'
 
 export interface Server {
@@ -13,13 +14,29 @@ export interface Server {
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts `script` (compiled JS as is, TypeScript through tsx) and waits until it answers `probe`. */
+/** A port the OS has just handed out on loopback (listen on 0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Starts `script` (compiled JS as is, TypeScript through tsx) and waits until it answers
+ * `probe`; on a free port the OS picks when `port` is 0.
+ */
 export async function startServer(
   script: string,
   env: Record<string, string>,
-  port: number,
+  requestedPort: number,
   probe: string
 ): Promise<Server> {
+  const port = requestedPort === 0 ? await freePort() : requestedPort
   const child: ChildProcess = spawn(process.execPath, script.endsWith('.ts') ? ['--import', 'tsx', script] : [script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit']

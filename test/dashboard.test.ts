@@ -40,7 +40,7 @@ t.test(
       ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2020,2021', '--scale', 'district:3508'],
       { env: { ...process.env, DATABASE_PATH: path } }
     )
-    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 3946, '/readyz')
+    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 0, '/readyz')
     t.teardown(() => server.stop())
     const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
     t.teardown(() => browser.close())
@@ -137,7 +137,7 @@ t.test(
     execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2021'], {
       env: { ...process.env, DATABASE_PATH: path }
     })
-    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 3947, '/readyz')
+    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 0, '/readyz')
     t.teardown(() => server.stop())
     // A reverse proxy that mounts the service under /ogi/ and strips the prefix, as offices' do.
     const proxy = Fastify()
@@ -165,7 +165,8 @@ t.test(
       'the rest of the policy stays strict'
     )
 
-    for (const base of ['http://ogi-intranet.test:3947/', `http://ogi-intranet.test:${proxyPort}/ogi/`]) {
+    const serverPort = new URL(server.url).port
+    for (const base of [`http://ogi-intranet.test:${serverPort}/`, `http://ogi-intranet.test:${proxyPort}/ogi/`]) {
       t.test(base, async (t) => {
         const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
         const problems: string[] = []

@@ -86,11 +86,11 @@ t.test('over real sockets: invalid UTF-8 and a slow body do not harm the server'
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const path = join(dir, 'ogi.sqlite')
   const token = prepareDatabase(path)
-  const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'silent' }, 3948, '/readyz')
+  const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'silent' }, 0, '/readyz')
   t.teardown(() => server.stop())
   const raw = (chunks: Array<string | Buffer>, pauseMs: number) =>
     new Promise<string>((resolve, reject) => {
-      const socket = connect(3948, '127.0.0.1')
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1')
       let answer = ''
       socket.on('data', (d) => (answer += d.toString()))
       socket.on('end', () => resolve(answer))

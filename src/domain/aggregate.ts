@@ -2,7 +2,15 @@
 // of api.md, with coverage, templates, indicators and incomplete cells. Pure.
 import type { Timeliness } from './deadlines.js'
 import { PUBLIC_STATUSES, type ReportStatus } from './report.js'
-import { APPLICANT_COLUMNS, TEMPLATE_IDS, TEMPLATES, type RowDef, type TemplateId } from './templates.js'
+import {
+  APPLICANT_COLUMNS,
+  tableOf,
+  TEMPLATE_IDS,
+  UNCLASSIFIED_OTHER_ROW,
+  type RowDef,
+  type TableKey,
+  type TemplateId
+} from './templates.js'
 
 /** Sums over the reports of one template, status and timeliness (a rollup row). */
 export interface Sums {
@@ -65,7 +73,7 @@ function tree(rows: readonly RowDef[], prefix: string, value: (code: string) => 
   return out
 }
 
-const table = (template: TemplateId, key: string) => TEMPLATES[template].tables.find((t) => t.key === key)!.rows
+const table = (template: TemplateId, key: TableKey) => tableOf(template, key).rows
 
 const ratio = (numerator: number, denominator: number) => (denominator === 0 ? null : tidy(numerator / denominator))
 
@@ -114,7 +122,7 @@ export function aggregate(
   // gb2021's layout of 三 holds every cell both templates share; the gb2019 （六） row is added apart.
   const requests = tree(table('gb2021', 'requests'), 'requests', (code) => total(chosen, code))
   const other = (requests.outcomes as Tree).other as Tree
-  other.unclassified = Object.fromEntries(
+  other[UNCLASSIFIED_OTHER_ROW.key] = Object.fromEntries(
     APPLICANT_COLUMNS.map((c) => [c.key, total(byTemplate.gb2019, `requests.outcomes.other.${c.key}`)])
   )
   const appeals = tree(table('gb2021', 'appeals'), 'appeals', (code) => total(chosen, code))

@@ -4,8 +4,8 @@ import type { CellTree, Report, ReportStatus, SubmittableStatus } from './report
 import {
   APPEAL_COLUMNS,
   APPLICANT_COLUMNS,
+  tableOf,
   templateOfYear,
-  TEMPLATES,
   type RowDef,
   type TemplateId
 } from './templates.js'
@@ -73,7 +73,7 @@ export function sampleReport(options: SampleOptions): Report {
     }
     return tree
   }
-  const requestsDef = TEMPLATES[template].tables.find((t) => t.key === 'requests')!
+  const requestsDef = tableOf(template, 'requests')
   const outcomesDef = requestsDef.rows.find((r) => r.key === 'outcomes')!
   const outcomes = buildOutcomes(outcomesDef.children ?? [])
   const carriedForward = applicants(Math.max(1, Math.floor(scale / 5)))

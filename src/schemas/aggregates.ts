@@ -4,9 +4,10 @@ import { REPORT_STATUSES } from '../domain/report.js'
 import {
   APPEAL_COLUMNS,
   APPLICANT_COLUMNS,
+  tableOf,
   TEMPLATE_IDS,
-  TEMPLATES,
   type RowDef,
+  type TableKey,
   type TemplateId
 } from '../domain/templates.js'
 import { CODE_LENGTHS_TEXT, Cursor, Limit, NextCursor, Year } from './common.js'
@@ -44,7 +45,7 @@ function sumTree(rows: readonly RowDef[]): TSchema {
   return Type.Object(properties)
 }
 
-const rows = (template: TemplateId, table: string) => TEMPLATES[template].tables.find((t) => t.key === table)!.rows
+const rows = (template: TemplateId, table: TableKey) => tableOf(template, table).rows
 
 const requestsSchema = (() => {
   const base = sumTree(rows('gb2021', 'requests')) as unknown as {

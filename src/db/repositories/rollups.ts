@@ -3,6 +3,7 @@
 // touches five rows, so the SQL is generated once from the template definitions.
 import type Database from 'better-sqlite3'
 import { ancestorCodes, CODE_LENGTHS, DIVISION_LEVELS, NATIONAL } from '../../domain/divisions.js'
+import type { Sums } from '../../domain/aggregate.js'
 import type { Timeliness } from '../../domain/deadlines.js'
 import type { ReportStatus } from '../../domain/report.js'
 import { ALL_CELLS, TEMPLATES, type TemplateId } from '../../domain/templates.js'
@@ -19,15 +20,10 @@ export interface Contribution {
   cells: Record<string, number | null>
 }
 
-export interface RollupRow {
+/** A rollup row: the sums of one template, status and timeliness for a division and year. */
+export interface RollupRow extends Sums {
   divisionCode: string
   year: number
-  template: TemplateId
-  status: ReportStatus
-  timeliness: Timeliness
-  reportCount: number
-  incompleteCells: number
-  cells: Record<string, number>
 }
 
 const CODES = ALL_CELLS.map((c) => c.code)

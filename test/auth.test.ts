@@ -1,5 +1,6 @@
-// Access control, the audit trail and abuse limits: every writing route against every kind of
-// caller, the audit entries of a sequence of writes, private drafts, limits and headers.
+// Access (src/plugins/auth.ts, domain/access.ts), the audit trail and abuse limits: every writing
+// route against every kind of caller, the audit entries of a sequence of writes, private drafts,
+// limits and headers.
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
