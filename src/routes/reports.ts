@@ -78,6 +78,16 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     throw new ReportNotFound(unit, String(year))
   }
 
+  /** Revision n of a report whose head the caller may see (404 for a missing or hidden one). */
+  function visibleRevision(request: FastifyRequest, unit: string, year: number, n: number) {
+    const head = reports.head(unit, year)
+    if (!head) throw new ReportNotFound(unit, String(year))
+    assertVisible(request, unit, year, head.status)
+    const revision = reports.revision(unit, year, n)
+    if (!revision) throw new RevisionNotFound(String(n))
+    return { head, revision }
+  }
+
   const unitOf = requestValue('params', 'unit')
 
   app.put(
@@ -218,14 +228,10 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     },
     async (request) => {
       const { unit, year, n } = request.params
-      const found = reports.current(unit, year)
-      if (!found) throw new ReportNotFound(unit, String(year))
-      assertVisible(request, unit, year, found.head.status)
-      const revision = n === found.head.currentRevision ? found.revision : reports.revision(unit, year, n)
-      if (!revision) throw new RevisionNotFound(String(n))
+      const { head, revision } = visibleRevision(request, unit, year, n)
       assertVisible(request, unit, year, revision.status)
       return {
-        ...storedReport(found.head, revision, {
+        ...storedReport(head, revision, {
           createdAt: toBeijingIso(revision.createdAt),
           by: by(revision),
           reason: revision.reason
@@ -249,11 +255,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     },
     async (request) => {
       const { unit, year, n } = request.params
-      const head = reports.head(unit, year)
-      if (!head) throw new ReportNotFound(unit, String(year))
-      assertVisible(request, unit, year, head.status)
-      const revision = reports.revision(unit, year, n)
-      if (!revision) throw new RevisionNotFound(String(n))
+      const { revision } = visibleRevision(request, unit, year, n)
       const before = n > 1 ? reports.revision(unit, year, n - 1) : undefined
       assertVisible(request, unit, year, revision.status, before?.status ?? 'submitted')
       return { from: before ? n - 1 : null, to: n, changes: diffReports((before?.body ?? {}) as Report, revision.body) }
