@@ -122,4 +122,24 @@ export async function load(options: Load): Promise<Result> {
   }
 }
 
+/**
+ * A case and its yardstick measured in turns (yardstick, case, yardstick, case, …), the median
+ * of each kept: on a shared machine the speed drifts within a run, and taking turns spreads the
+ * drift over both.
+ */
+export async function inTurns(
+  rounds: number,
+  yardstick: () => Promise<Result>,
+  subject: () => Promise<Result>
+): Promise<{ yardstick: Result; subject: Result }> {
+  const a: Result[] = []
+  const b: Result[] = []
+  for (let i = 0; i < rounds; i++) {
+    a.push(await yardstick())
+    b.push(await subject())
+  }
+  const median = (results: Result[]) => [...results].sort((x, y) => x.rps - y.rps)[Math.floor(results.length / 2)]!
+  return { yardstick: median(a), subject: median(b) }
+}
+
 export const ratio = (value: number, base: number) => `${Math.round((value / base) * 100)}%`

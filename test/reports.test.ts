@@ -566,6 +566,22 @@ t.test('entity tags name their data across restarts, processes and reviews', asy
   )
 })
 
+t.test('a write by another process shows in the cached aggregate from the next turn of the event loop', async (t) => {
+  const first = await build(t)
+  t.equal((await put(first.app, URL_2020, fengshi())).statusCode, 201)
+  const aggregateUrl = '/v1/aggregates/350803/2020'
+  const count = async () => (await first.app.inject({ url: aggregateUrl })).json().coverage.submitted as number
+  t.equal(await count(), 1)
+  t.equal(await count(), 1, 'a cached answer')
+  // A second server on the same file stands for any other process (a CLI, another instance).
+  const second = await buildApp({ ...DEFAULT_CONFIG, port: 0, databasePath: first.databasePath, logLevel: 'silent' })
+  t.teardown(() => second.close())
+  const other = { ...fengshi(), unit: '350803101' }
+  t.equal((await put(second, '/v1/reports/350803101/2020', other, tokenFor(second, 'admin').headers)).statusCode, 201)
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(await count(), 2, 'the other process’s report is summed')
+})
+
 t.test('a PUT that lands between a review’s read and its write is a 409, never a 500', async (t) => {
   const { app } = await build(t)
   t.equal((await put(app, URL_2020, fengshi())).statusCode, 201)

@@ -52,7 +52,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = reply.serialize(compute()) as string
       // The tag is a digest of the bytes, not the version: a connection's counters start again
       // with each process, so the same version can name different data after a restart.
-      entry = { body, etag: `"${digestTag(body)}"` }
+      entry = { body: Buffer.from(body), etag: `"${digestTag(body)}"` }
       cache.set(key, version, entry)
     }
     reply.header('etag', entry.etag).type('application/json; charset=utf-8')

@@ -1,11 +1,12 @@
 // Serialized responses of read-heavy routes (aggregates), kept until the database changes.
-// The version is read from SQLite on every request, so a write by this process or any other
-// (a CLI, a second server) is in the very next response: caching never makes an answer stale.
+// The version (rollups.version) is checked on every request: a write by this process is in the
+// very next response, one by another process (a CLI, a second server) from the next turn of
+// the event loop on.
 import { LRUCache } from 'lru-cache'
 
-/** A serialized answer and its entity tag. */
+/** A serialized answer, as the bytes sent (encoded once, not per request), and its entity tag. */
 export interface CachedAnswer {
-  body: string
+  body: Buffer
   etag: string
 }
 
@@ -16,13 +17,13 @@ export interface ResponseCache {
 }
 
 /**
- * Least recently used first out, bounded by count and by the characters of the bodies kept (a
+ * Least recently used first out, bounded by count and by the bytes of the bodies kept (a
  * national year's answers run to tens of kilobytes each).
  */
-export function createResponseCache({ maxEntries = 2000, maxChars = 64 * 1024 * 1024 } = {}): ResponseCache {
+export function createResponseCache({ maxEntries = 2000, maxBytes = 64 * 1024 * 1024 } = {}): ResponseCache {
   const entries = new LRUCache<string, { version: string; answer: CachedAnswer }>({
     max: maxEntries,
-    maxSize: maxChars,
+    maxSize: maxBytes,
     sizeCalculation: (entry) => Math.max(1, entry.answer.body.length)
   })
   return {

@@ -30,14 +30,70 @@ function compileFor(context: Record<string, Schema>, schema: Schema, httpPart: s
   const check = compile(context, schema)
   const location = PART_LOCATIONS[httpPart ?? 'body'] ?? 'body'
   const fromText = httpPart !== 'body'
+  const quick = fromText ? quickConverter(schema) : undefined
+  const convert = (input: unknown) => quick?.(input) ?? Value.Default(schema, Value.Convert(schema, input))
   return (input: unknown) => {
-    const value = fromText ? Value.Default(schema, Value.Convert(schema, input)) : input
+    const value = fromText ? convert(input) : input
     const result = check(value)
     if (result.ok) return { value: result.value }
     const error = Object.assign(new Error(result.issues.map((i) => `${i.pointer || '/'} ${i.message}`).join('; ')), {
       validation: result.issues.map((issue) => ({ ...issue, in: location }))
     })
     return { error }
+  }
+}
+
+// The canonical spellings the quick converter turns into numbers itself; any other text (3.0,
+// +3, 1e3, 07) goes through TypeBox's Convert, so that both paths give the same value.
+const CANONICAL_INTEGER = /^-?(0|[1-9]\d{0,14})$/
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d{0,14})(\.\d{1,15})?$/
+
+/**
+ * Path parameters and query strings convert on every request; TypeBox's Convert and Default
+ * interpret the schema each time (several microseconds, a tenth of a cached answer). For a
+ * flat object schema (every property a string, an enum of strings, an integer, a number or a
+ * boolean, with primitive defaults) this converts canonical text directly and returns
+ * undefined for anything else, which then takes the general path.
+ */
+function quickConverter(schema: Schema): ((input: unknown) => Record<string, unknown> | undefined) | undefined {
+  if (schema.type !== 'object' || typeof schema.properties !== 'object' || schema.properties === null) return undefined
+  const properties = Object.entries(schema.properties as Record<string, Schema>)
+  const kinds = new Map<string, 'text' | 'integer' | 'number' | 'boolean'>()
+  const defaults: Array<[string, unknown]> = []
+  for (const [name, property] of properties) {
+    const kind =
+      property.type === 'string' || (Array.isArray(property.enum) && property.enum.every((e) => typeof e === 'string'))
+        ? 'text'
+        : property.type === 'integer' || property.type === 'number' || property.type === 'boolean'
+          ? property.type
+          : undefined
+    if (kind === undefined) return undefined
+    if ('default' in property) {
+      if (property.default !== null && typeof property.default === 'object') return undefined
+      defaults.push([name, property.default])
+    }
+    kinds.set(name, kind)
+  }
+  return (input) => {
+    if (input === null || typeof input !== 'object') return undefined
+    const out: Record<string, unknown> = {}
+    for (const [name, raw] of Object.entries(input)) {
+      const kind = kinds.get(name)
+      if (kind === undefined)
+        out[name] = raw // an unknown parameter: the check names it
+      else if (typeof raw !== 'string')
+        return undefined // a repeated parameter, say
+      else if (kind === 'text') out[name] = raw
+      else if (kind === 'boolean') {
+        if (raw !== 'true' && raw !== 'false') return undefined
+        out[name] = raw === 'true'
+      } else {
+        if (!(kind === 'integer' ? CANONICAL_INTEGER : CANONICAL_NUMBER).test(raw)) return undefined
+        out[name] = Number(raw)
+      }
+    }
+    for (const [name, value] of defaults) if (!(name in out)) out[name] = value
+    return out
   }
 }
 
