@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The dashboard's script runs in the browser, as plain JavaScript, outside the TypeScript project.
-    files: ['src/dashboard/**/*.js', 'eslint.config.js'],
+    files: ['src/dashboard/**/*.js', 'eslint.config.js', 'scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked
   },
   {

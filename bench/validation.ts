@@ -42,7 +42,7 @@ export function validationBenchmarks() {
   const page = readFileSync(new URL('../test/fixtures/fengshi-2020.txt', import.meta.url), 'utf8')
   const html = readFileSync(new URL('../test/fixtures/fengshi-2020.html', import.meta.url), 'utf8')
   const connection = openDatabase(':memory:')
-  const divisions = createDivisionsRepository(connection.db)
+  const divisions = createDivisionsRepository(connection)
   seedDivisions(divisions)
   // A district's worth of other reports' prose sketches, as the copied-prose rule compares them.
   const peers = Array.from({ length: 50 }, (_, i) => signature(fixture.narrative!.overview!.slice(i * 10) + i)!)

@@ -70,9 +70,9 @@ t.test('the registry', async (t) => {
 
   t.test('is seeded once: a second start writes nothing', async (t) => {
     const path = freshDatabasePath()
-    const { sqlite, db } = openDatabase(path)
-    t.teardown(() => sqlite.close())
-    const repository = createDivisionsRepository(db)
+    const connection = openDatabase(path)
+    t.teardown(() => connection.sqlite.close())
+    const repository = createDivisionsRepository(connection)
     t.equal(seedDivisions(repository), 0, 'already seeded by the template database')
     t.equal(repository.get('350803109')?.name, '峰市镇')
   })

@@ -23,8 +23,9 @@ let counter = 0
 /** A fresh database file with the registry already seeded. */
 export function freshDatabasePath(): string {
   if (!existsSync(seeded)) {
-    const { sqlite, db } = openDatabase(seeded)
-    seedDivisions(createDivisionsRepository(db))
+    const connection = openDatabase(seeded)
+    const { sqlite } = connection
+    seedDivisions(createDivisionsRepository(connection))
     sqlite.pragma('wal_checkpoint(TRUNCATE)')
     sqlite.close()
   }

@@ -25,7 +25,7 @@ export function createRepositories(connection: Connection) {
   const rollups = createRollups(sqlite)
   const cells = createCells(sqlite)
   return {
-    divisions: createDivisionsRepository(db),
+    divisions: createDivisionsRepository(connection),
     /** Heads and revisions: the write of a submission, and the list of reports. */
     reports: createReportsRepository(db, rollups, cells),
     /** The district's accept and return of a revision. */
