@@ -1,5 +1,5 @@
 // The audit trail: one row per write, appended inside the write's own transaction.
-import { and, desc, eq, gte, lt, lte } from 'drizzle-orm'
+import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm'
 import type { Actor } from '../../domain/access.js'
 import type { Db } from '../connection.js'
 import { auditLog } from '../schema.js'
@@ -27,18 +27,36 @@ export interface AuditEntry {
 
 export type AuditRow = typeof auditLog.$inferSelect
 
+/** The row of an audit entry. */
+const auditValues = (context: RequestContext, entry: AuditEntry, at: Date) => ({
+  at,
+  tokenId: context.actor?.tokenId ?? null,
+  role: context.actor?.role ?? null,
+  ...entry,
+  requestId: context.requestId,
+  clientAddress: context.clientAddress
+})
+
 /** Appends an entry with `db`, which is the caller's transaction. */
 export function appendAudit(db: Pick<Db, 'insert'>, context: RequestContext, entry: AuditEntry, at: Date): void {
   db.insert(auditLog)
-    .values({
-      at,
-      tokenId: context.actor?.tokenId ?? null,
-      role: context.actor?.role ?? null,
-      ...entry,
-      requestId: context.requestId,
-      clientAddress: context.clientAddress
-    })
+    .values(auditValues(context, entry, at))
     .run()
+}
+
+/**
+ * appendAudit as a statement prepared once, for the writes made on every request (a PUT): run
+ * inside the caller's transaction, since a connection has one.
+ */
+export function preparedAudit(db: Db): (context: RequestContext, entry: AuditEntry, at: Date) => void {
+  const placeholders = Object.fromEntries(
+    ['at', 'tokenId', 'role', 'action', 'target', 'divisionCode', 'detail', 'requestId', 'clientAddress'].map((key) => [
+      key,
+      sql.placeholder(key)
+    ])
+  ) as unknown as typeof auditLog.$inferInsert
+  const insert = db.insert(auditLog).values(placeholders).prepare()
+  return (context, entry, at) => void insert.run(auditValues(context, entry, at))
 }
 
 export interface AuditFilter {

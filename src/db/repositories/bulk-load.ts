@@ -6,9 +6,10 @@ import type { Db } from '../connection.js'
 import { reportRevisions, reports } from '../schema.js'
 import { actorColumns, appendAudit, type RequestContext } from './audit.js'
 import type { Cells } from './cells.js'
-import { saveSignatures, type Signatures } from './peers.js'
+import { signatureWriter, type Signatures } from './peers.js'
 
 export function createBulkLoad(db: Db, cells: Cells) {
+  const saveSignatures = signatureWriter(db)
   return {
     /**
      * Loads many reports at once (demo data, imports of past years): a head, one revision and
@@ -65,7 +66,7 @@ export function createBulkLoad(db: Db, cells: Cells) {
             })
             .run()
           cells.write(head.id, 1, report)
-          saveSignatures(tx, head.id, item.signatures)
+          saveSignatures(head.id, item.signatures)
           added++
         }
         appendAudit(

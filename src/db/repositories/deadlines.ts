@@ -1,6 +1,6 @@
 // Deadlines: per-district overrides of the default (31 January of year + 1). Changing one
 // re-judges the timeliness of every report under the district, and the rollups with it.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { defaultDeadline } from '../../domain/deadlines.js'
 import { districtOf } from '../../domain/divisions.js'
 import type { Connection } from '../connection.js'
@@ -19,14 +19,16 @@ export interface Deadline {
 }
 
 export function createDeadlinesRepository({ db }: Connection, rollups: Rollups, cells: Cells) {
+  // Read by every PUT: prepared once.
+  const effectiveQuery = db
+    .select()
+    .from(deadlines)
+    .where(and(eq(deadlines.code, sql.placeholder('code')), eq(deadlines.year, sql.placeholder('year'))))
+    .prepare()
   return {
     /** The deadline in force for a township (or for a district itself) and a year. */
     effective(code: string, year: number): Deadline {
-      const row = db
-        .select()
-        .from(deadlines)
-        .where(and(eq(deadlines.code, districtOf(code)), eq(deadlines.year, year)))
-        .get()
+      const row = effectiveQuery.get({ code: districtOf(code), year })
       return row
         ? { date: row.date, source: 'district', setAt: row.setAt }
         : { date: defaultDeadline(year), source: 'default', setAt: null }

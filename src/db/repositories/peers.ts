@@ -1,6 +1,7 @@
 // The rules that compare a report with others (W-NARRATIVE-COPY, W-PEER-OUTLIER) read the prose
 // sketches kept beside every report and the district's headline figures.
 import type Database from 'better-sqlite3'
+import { sql } from 'drizzle-orm'
 import { codeAfter, districtOf } from '../../domain/divisions.js'
 import { OUTLIER_CODES, type PeerContext } from '../../domain/rules.js'
 import type { Db } from '../connection.js'
@@ -12,12 +13,26 @@ export interface Signatures {
   problems: number[] | null
 }
 
-/** Keeps the sketches of a report's current prose (inside the caller's write transaction). */
-export function saveSignatures(tx: Pick<Db, 'insert'>, reportId: number, signatures: Signatures): void {
-  tx.insert(reportSignatures)
-    .values({ reportId, ...signatures })
-    .onConflictDoUpdate({ target: reportSignatures.reportId, set: signatures })
-    .run()
+/**
+ * Keeps the sketches of a report's current prose, run inside the caller's write transaction;
+ * prepared once, as every PUT writes them. (The sketches go in as JSON text, or NULL.)
+ */
+export function signatureWriter(db: Db): (reportId: number, signatures: Signatures) => void {
+  const json = (sketch: number[] | null) => (sketch ? JSON.stringify(sketch) : null)
+  const upsert = db
+    .insert(reportSignatures)
+    .values({
+      reportId: sql.placeholder('reportId'),
+      overview: sql`${sql.placeholder('overview')}`,
+      problems: sql`${sql.placeholder('problems')}`
+    })
+    .onConflictDoUpdate({
+      target: reportSignatures.reportId,
+      set: { overview: sql.raw('excluded.overview'), problems: sql.raw('excluded.problems') }
+    })
+    .prepare()
+  return (reportId, { overview, problems }) =>
+    void upsert.run({ reportId, overview: json(overview), problems: json(problems) })
 }
 
 export function createPeersRepository(sqlite: Database.Database) {

@@ -8,10 +8,10 @@ import type { Violation } from '../../domain/rules.js'
 import type { TemplateId } from '../../domain/templates.js'
 import type { Db } from '../connection.js'
 import { divisions, reportRevisions, reports } from '../schema.js'
-import { actorColumns, appendAudit, type RequestContext } from './audit.js'
+import { actorColumns, preparedAudit, type RequestContext } from './audit.js'
 import type { Cells } from './cells.js'
 import { keysetPage } from './paging.js'
-import { saveSignatures, type Signatures } from './peers.js'
+import { signatureWriter, type Signatures } from './peers.js'
 import type { Contribution, Rollups, Timeliness } from './rollups.js'
 import { underCode } from './under.js'
 
@@ -102,6 +102,62 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
     )
     .prepare()
   const head = (unit: string, year: number): ReportHead | undefined => headQuery.get({ unit, year })
+
+  // The statements of a submission's write, prepared once: built per call, the query builder and
+  // SQLite's prepare cost about as much as the rest of the write.
+  // Drizzle encodes a placeholder's value with its column (a Date to milliseconds, JSON to text)
+  // but cannot encode null: the nullable timestamps are passed as raw milliseconds instead.
+  const RAW = new Set(['firstSubmittedAt', 'acceptedAt'])
+  const placeholders = <T>(keys: readonly string[]) =>
+    Object.fromEntries(
+      keys.map((key) => [key, RAW.has(key) ? sql`${sql.placeholder(key)}` : sql.placeholder(key)])
+    ) as unknown as T
+  const headValues = (values: { firstSubmittedAt: Date | null; acceptedAt: Date | null }) => ({
+    ...values,
+    firstSubmittedAt: values.firstSubmittedAt?.getTime() ?? null,
+    acceptedAt: values.acceptedAt?.getTime() ?? null
+  })
+  const HEAD_VALUES = [
+    'currentRevision',
+    'status',
+    'template',
+    'firstSubmittedAt',
+    'timeliness',
+    'acceptedAt',
+    'updatedAt'
+  ]
+  const updateHead = db
+    .update(reports)
+    .set(placeholders<Partial<typeof reports.$inferInsert>>(HEAD_VALUES))
+    .where(eq(reports.id, sql.placeholder('id')))
+    .returning()
+    .prepare()
+  const insertHead = db
+    .insert(reports)
+    .values(placeholders<typeof reports.$inferInsert>([...HEAD_VALUES, 'unitCode', 'year', 'createdAt']))
+    .returning()
+    .prepare()
+  const insertRevision = db
+    .insert(reportRevisions)
+    .values(
+      placeholders<typeof reportRevisions.$inferInsert>([
+        'reportId',
+        'revision',
+        'status',
+        'template',
+        'body',
+        'contentHash',
+        'errors',
+        'warnings',
+        'reason',
+        'byTokenId',
+        'byRole',
+        'createdAt'
+      ])
+    )
+    .prepare()
+  const audit = preparedAudit(db)
+  const saveSignatures = signatureWriter(db)
   const revisionOf = (reportId: number, revision: number) =>
     revisionQuery.get({ reportId, revision }) as RevisionRow | undefined
 
@@ -136,12 +192,8 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
      */
     appendRevision(input: NewRevision): ReportHead {
       return db.transaction(
-        (tx) => {
-          const existing = tx
-            .select()
-            .from(reports)
-            .where(and(eq(reports.unitCode, input.unit), eq(reports.year, input.year)))
-            .get()
+        () => {
+          const existing = head(input.unit, input.year)
           if ((existing?.currentRevision ?? 0) !== input.expectedRevision) {
             throw new ConcurrentChangeError(input.unit, input.year)
           }
@@ -158,29 +210,22 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
             updatedAt: input.at
           }
           const saved = existing
-            ? tx.update(reports).set(values).where(eq(reports.id, existing.id)).returning().get()
-            : tx
-                .insert(reports)
-                .values({ ...values, unitCode: input.unit, year: input.year, createdAt: input.at })
-                .returning()
-                .get()
-          tx.insert(reportRevisions)
-            .values({
-              reportId: saved.id,
-              revision: input.revision,
-              status,
-              template: input.report.template,
-              body: input.report,
-              contentHash: input.contentHash,
-              errors: input.errors,
-              warnings: input.warnings,
-              reason: input.reason,
-              ...actorColumns(input.context),
-              createdAt: input.at
-            })
-            .run()
-          appendAudit(
-            tx,
+            ? updateHead.get({ ...headValues(values), id: existing.id })
+            : insertHead.get({ ...headValues(values), unitCode: input.unit, year: input.year, createdAt: input.at })
+          insertRevision.run({
+            reportId: saved.id,
+            revision: input.revision,
+            status,
+            template: input.report.template,
+            body: input.report,
+            contentHash: input.contentHash,
+            errors: input.errors,
+            warnings: input.warnings,
+            reason: input.reason,
+            ...actorColumns(input.context),
+            createdAt: input.at
+          })
+          audit(
             input.context,
             {
               action: 'report.revision',
@@ -197,7 +242,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
             input.at
           )
           const written = cells.write(saved.id, input.revision, input.report)
-          saveSignatures(tx, saved.id, input.signatures)
+          saveSignatures(saved.id, input.signatures)
           rollups.replace(before, {
             unit: saved.unitCode,
             year: saved.year,

@@ -1,6 +1,6 @@
 // Reviews: the district's accept or return of a submitted revision, each kept, the head moved
 // to its new state in the same transaction.
-import { asc, desc, eq } from 'drizzle-orm'
+import { asc, desc, eq, sql } from 'drizzle-orm'
 import type { ReportStatus } from '../../domain/report.js'
 import type { Db } from '../connection.js'
 import { reportReviews, reports } from '../schema.js'
@@ -12,6 +12,14 @@ import type { Rollups } from './rollups.js'
 export type ReviewRow = typeof reportReviews.$inferSelect
 
 export function createReviewsRepository(db: Db, rollups: Rollups, cells: Cells) {
+  // Read by every GET and PUT of a report (its entity tag): prepared once.
+  const lastQuery = db
+    .select()
+    .from(reportReviews)
+    .where(eq(reportReviews.reportId, sql.placeholder('reportId')))
+    .orderBy(desc(reportReviews.id))
+    .limit(1)
+    .prepare()
   return {
     /** Every review of a report, oldest first. */
     list(reportId: number): ReviewRow[] {
@@ -25,12 +33,7 @@ export function createReviewsRepository(db: Db, rollups: Rollups, cells: Cells) 
 
     /** The latest review of a report. */
     last(reportId: number): ReviewRow | undefined {
-      return db
-        .select()
-        .from(reportReviews)
-        .where(eq(reportReviews.reportId, reportId))
-        .orderBy(desc(reportReviews.id))
-        .get()
+      return lastQuery.get({ reportId })
     },
 
     /**

@@ -1,6 +1,6 @@
 // Bearer tokens: creation and revocation (each audited in its own transaction), look-up, and
 // the last-used time.
-import { desc, eq, isNull, lt, or, and } from 'drizzle-orm'
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Role } from '../../domain/access.js'
 import type { Db } from '../connection.js'
 import { tokens } from '../schema.js'
@@ -12,9 +12,28 @@ export type TokenRow = typeof tokens.$inferSelect
 const TOUCH_INTERVAL_MS = 60_000
 
 export function createTokensRepository(db: Db) {
+  // Read on every authenticated request: prepared once.
+  const byId = db
+    .select()
+    .from(tokens)
+    .where(eq(tokens.id, sql.placeholder('id')))
+    .prepare()
+  const touchQuery = db
+    .update(tokens)
+    .set({ lastUsedAt: sql`${sql.placeholder('at')}` })
+    .where(
+      and(
+        eq(tokens.id, sql.placeholder('id')),
+        or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, sql`${sql.placeholder('before')}`))
+      )
+    )
+    .prepare()
+  /** When this process last wrote each token's last_used_at: no statement at all in between. */
+  const touched = new Map<string, number>()
+
   return {
     get(id: string): TokenRow | undefined {
-      return db.select().from(tokens).where(eq(tokens.id, id)).get()
+      return byId.get({ id })
     },
 
     list(): TokenRow[] {
@@ -64,15 +83,10 @@ export function createTokensRepository(db: Db) {
     },
 
     touch(id: string, at: Date): void {
-      db.update(tokens)
-        .set({ lastUsedAt: at })
-        .where(
-          and(
-            eq(tokens.id, id),
-            or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, new Date(at.getTime() - TOUCH_INTERVAL_MS)))
-          )
-        )
-        .run()
+      const now = at.getTime()
+      if (now - (touched.get(id) ?? -Infinity) < TOUCH_INTERVAL_MS) return
+      touched.set(id, now)
+      touchQuery.run({ id, at: now, before: now - TOUCH_INTERVAL_MS })
     }
   }
 }
