@@ -566,6 +566,44 @@ t.test('entity tags name their data across restarts, processes and reviews', asy
   )
 })
 
+t.test('concurrent PUTs are committed together, each decided as if alone', async (t) => {
+  const { app } = await build(t)
+  // Count the outermost transactions: the batch's, not each PUT's savepoint.
+  const { reports } = app.repos
+  const inner = reports.transaction.bind(reports)
+  let depth = 0
+  let commits = 0
+  reports.transaction = <T>(work: () => T): T => {
+    if (depth === 0) commits++
+    depth++
+    try {
+      return inner(work)
+    } finally {
+      depth--
+    }
+  }
+  const amended = edit(fengshi(), (r) => ((r.meta ??= {}).title = 'a second version'))
+  const broken = edit({ ...fengshi(), unit: '350803101' }, (r) => {
+    ;(r.requests.received as CellTree).total = 999
+  })
+  const other = { ...fengshi(), unit: '350803102' }
+  const [first, second, refused, third] = await Promise.all([
+    put(app, URL_2020, fengshi()),
+    put(app, URL_2020, amended),
+    put(app, '/v1/reports/350803101/2020', broken),
+    put(app, '/v1/reports/350803102/2020', other)
+  ])
+  t.equal(commits, 1, 'one transaction, one fsync, for the four')
+  t.equal(first.statusCode, 201)
+  t.equal(second.statusCode, 200, 'the second version of the same report, decided after the first')
+  t.equal(second.json().revision, 2)
+  t.equal(refused.statusCode, 422, 'a refused one changes nothing of the others')
+  t.equal(third.statusCode, 201)
+  t.equal(await revisionCount(app, URL_2020), 2)
+  t.equal(await revisionCount(app, '/v1/reports/350803101/2020'), 0)
+  t.equal((await get(app, URL_2020)).json().meta.title, 'a second version')
+})
+
 t.test('a write by another process shows in the cached aggregate from the next turn of the event loop', async (t) => {
   const first = await build(t)
   t.equal((await put(first.app, URL_2020, fengshi())).statusCode, 201)

@@ -133,7 +133,7 @@ export async function backupRound(port: number): Promise<BackupRound> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await backupRound(3952)
+  const result = await backupRound(0)
   console.log(result)
   const ok =
     result.reportsInBackup > 0 && result.mismatched === 0 && result.unreadable === 0 && result.problems.length === 0

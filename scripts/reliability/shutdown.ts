@@ -28,7 +28,7 @@ export async function shutdownRound(port: number): Promise<ShutdownRound> {
     const token = prepareDatabase(path)
     const server = await startServer(
       'src/server.ts',
-      { DATABASE_PATH: path, LOG_LEVEL: 'silent', WRITE_LIMIT_PER_MINUTE: '1000000' },
+      { DATABASE_PATH: path, LOG_LEVEL: process.env.SHUTDOWN_LOG_LEVEL ?? 'silent', WRITE_LIMIT_PER_MINUTE: '1000000' },
       port,
       '/readyz'
     )
@@ -89,7 +89,7 @@ export async function shutdownRound(port: number): Promise<ShutdownRound> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await shutdownRound(3951)
+  const result = await shutdownRound(0)
   console.log(result)
   const ok =
     result.exit.code === 0 &&

@@ -124,7 +124,7 @@ export async function sustainedRun(seconds: number, port: number): Promise<Susta
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await sustainedRun(Number(process.argv[2] ?? 60), 3953)
+  const result = await sustainedRun(Number(process.argv[2] ?? 60), 0)
   console.log({
     ...result,
     rssMb:

@@ -164,6 +164,14 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
   return {
     head,
 
+    /**
+     * Runs `work` in a transaction: an immediate one at the top level, a savepoint inside
+     * another (so that a failing part rolls back alone). For committing several submissions at once.
+     */
+    transaction<T>(work: () => T): T {
+      return db.transaction(() => work(), { behavior: 'immediate' })
+    },
+
     /** The head and its current revision. */
     current(unit: string, year: number): { head: ReportHead; revision: RevisionRow } | undefined {
       const found = head(unit, year)
