@@ -14,11 +14,6 @@ export function codePattern(levels: readonly DivisionLevel[] = DIVISION_LEVELS, 
   return `^(${[...alternatives, ...levels.map((level) => `\\d{${CODE_LENGTHS[level]}}`)].join('|')})$`
 }
 
-/** The level of a code of the registry, by its length. */
-export function levelOf(code: string): DivisionLevel | undefined {
-  return DIVISION_LEVELS.find((level) => CODE_LENGTHS[level] === code.length)
-}
-
 /** The country, the province, the city, the district and the township itself. */
 export function ancestorCodes(township: string): string[] {
   return [NATIONAL, ...DIVISION_LEVELS.map((level) => township.slice(0, CODE_LENGTHS[level]))]

@@ -1,9 +1,10 @@
 // The audit trail: one row per write, appended inside the write's own transaction.
-import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, lt, lte } from 'drizzle-orm'
 import type { Actor } from '../../domain/access.js'
 import type { Db } from '../connection.js'
 import { auditLog } from '../schema.js'
 import { keysetPage } from './paging.js'
+import { placeholders } from './prepared.js'
 import { underCode } from './under.js'
 
 /** Who asked, from where, under which request id: what every write records. */
@@ -49,13 +50,8 @@ export function appendAudit(db: Pick<Db, 'insert'>, context: RequestContext, ent
  * inside the caller's transaction, since a connection has one.
  */
 export function preparedAudit(db: Db): (context: RequestContext, entry: AuditEntry, at: Date) => void {
-  const placeholders = Object.fromEntries(
-    ['at', 'tokenId', 'role', 'action', 'target', 'divisionCode', 'detail', 'requestId', 'clientAddress'].map((key) => [
-      key,
-      sql.placeholder(key)
-    ])
-  ) as unknown as typeof auditLog.$inferInsert
-  const insert = db.insert(auditLog).values(placeholders).prepare()
+  const columns = ['at', 'tokenId', 'role', 'action', 'target', 'divisionCode', 'detail', 'requestId', 'clientAddress']
+  const insert = db.insert(auditLog).values(placeholders<typeof auditLog.$inferInsert>(columns)).prepare()
   return (context, entry, at) => void insert.run(auditValues(context, entry, at))
 }
 

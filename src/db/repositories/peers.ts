@@ -6,6 +6,7 @@ import { codeAfter, districtOf } from '../../domain/divisions.js'
 import { OUTLIER_CODES, type PeerContext } from '../../domain/rules.js'
 import type { Db } from '../connection.js'
 import { reportSignatures } from '../schema.js'
+import { placeholders } from './prepared.js'
 import { PUBLIC_STATUS_LIST } from './under.js'
 
 export interface Signatures {
@@ -21,11 +22,7 @@ export function signatureWriter(db: Db): (reportId: number, signatures: Signatur
   const json = (sketch: number[] | null) => (sketch ? JSON.stringify(sketch) : null)
   const upsert = db
     .insert(reportSignatures)
-    .values({
-      reportId: sql.placeholder('reportId'),
-      overview: sql`${sql.placeholder('overview')}`,
-      problems: sql`${sql.placeholder('problems')}`
-    })
+    .values(placeholders(['reportId', 'overview', 'problems'], ['overview', 'problems']))
     .onConflictDoUpdate({
       target: reportSignatures.reportId,
       set: { overview: sql.raw('excluded.overview'), problems: sql.raw('excluded.problems') }

@@ -11,6 +11,7 @@ import { divisions, reportRevisions, reports } from '../schema.js'
 import { actorColumns, preparedAudit, type RequestContext } from './audit.js'
 import type { Cells } from './cells.js'
 import { keysetPage } from './paging.js'
+import { placeholders } from './prepared.js'
 import { signatureWriter, type Signatures } from './peers.js'
 import type { Contribution, Rollups, Timeliness } from './rollups.js'
 import { underCode } from './under.js'
@@ -103,15 +104,9 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
     .prepare()
   const head = (unit: string, year: number): ReportHead | undefined => headQuery.get({ unit, year })
 
-  // The statements of a submission's write, prepared once: built per call, the query builder and
-  // SQLite's prepare cost about as much as the rest of the write.
-  // Drizzle encodes a placeholder's value with its column (a Date to milliseconds, JSON to text)
-  // but cannot encode null: the nullable timestamps are passed as raw milliseconds instead.
-  const RAW = new Set(['firstSubmittedAt', 'acceptedAt'])
-  const placeholders = <T>(keys: readonly string[]) =>
-    Object.fromEntries(
-      keys.map((key) => [key, RAW.has(key) ? sql`${sql.placeholder(key)}` : sql.placeholder(key)])
-    ) as unknown as T
+  // The statements of a submission's write, prepared once (prepared.ts); the nullable timestamps
+  // go in as milliseconds.
+  const NULLABLE = ['firstSubmittedAt', 'acceptedAt']
   const headValues = (values: { firstSubmittedAt: Date | null; acceptedAt: Date | null }) => ({
     ...values,
     firstSubmittedAt: values.firstSubmittedAt?.getTime() ?? null,
@@ -128,13 +123,13 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
   ]
   const updateHead = db
     .update(reports)
-    .set(placeholders<Partial<typeof reports.$inferInsert>>(HEAD_VALUES))
+    .set(placeholders<Partial<typeof reports.$inferInsert>>(HEAD_VALUES, NULLABLE))
     .where(eq(reports.id, sql.placeholder('id')))
     .returning()
     .prepare()
   const insertHead = db
     .insert(reports)
-    .values(placeholders<typeof reports.$inferInsert>([...HEAD_VALUES, 'unitCode', 'year', 'createdAt']))
+    .values(placeholders<typeof reports.$inferInsert>([...HEAD_VALUES, 'unitCode', 'year', 'createdAt'], NULLABLE))
     .returning()
     .prepare()
   const insertRevision = db

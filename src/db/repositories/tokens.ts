@@ -5,6 +5,7 @@ import type { Role } from '../../domain/access.js'
 import type { Db } from '../connection.js'
 import { tokens } from '../schema.js'
 import { appendAudit, type RequestContext } from './audit.js'
+import { placeholders } from './prepared.js'
 
 export type TokenRow = typeof tokens.$inferSelect
 
@@ -20,7 +21,7 @@ export function createTokensRepository(db: Db) {
     .prepare()
   const touchQuery = db
     .update(tokens)
-    .set({ lastUsedAt: sql`${sql.placeholder('at')}` })
+    .set(placeholders<Partial<TokenRow>>(['lastUsedAt'], ['lastUsedAt']))
     .where(
       and(
         eq(tokens.id, sql.placeholder('id')),
@@ -86,7 +87,7 @@ export function createTokensRepository(db: Db) {
       const now = at.getTime()
       if (now - (touched.get(id) ?? -Infinity) < TOUCH_INTERVAL_MS) return
       touched.set(id, now)
-      touchQuery.run({ id, at: now, before: now - TOUCH_INTERVAL_MS })
+      touchQuery.run({ id, lastUsedAt: now, before: now - TOUCH_INTERVAL_MS })
     }
   }
 }
