@@ -224,27 +224,21 @@ async function readCases(service: Server, bare: Server, bareRps: number) {
 
 async function putCases(service: Server, bare: Server) {
   const connections = 10
-  // Two versions of a full report for each of 1,000 townships: every PUT stores a new revision.
+  // The district's 24 townships × 3 years, three versions of a full report each, sent in turn:
+  // every PUT stores a new revision (the first of each unit and year a new report).
   const units = new Database(RUN, { readonly: true })
-    .prepare("SELECT code FROM divisions WHERE level = 'township' ORDER BY code LIMIT 1000")
+    .prepare("SELECT code FROM divisions WHERE level = 'township' AND code LIKE ? ORDER BY code")
     .pluck()
-    .all() as string[]
-  const year = 2022
+    .all(`${DISTRICT}%`) as string[]
   const bodies: string[] = []
   const paths: string[] = []
-  for (const variant of [1, 2]) {
-    for (const unit of units) {
-      bodies.push(
-        JSON.stringify(
-          sampleReport({
-            unit,
-            year,
-            template: 'gb2021',
-            random: seededRandom(variant * 7919 + Number(unit.slice(-4)))
-          })
-        )
-      )
-      paths.push(`/v1/reports/${unit}/${year}`)
+  for (const variant of [1, 2, 3]) {
+    for (const year of [YEAR + 1, YEAR + 2, YEAR + 3]) {
+      for (const unit of units) {
+        const random = seededRandom(variant * 7919 + year * 31 + Number(unit.slice(-4)))
+        bodies.push(JSON.stringify(sampleReport({ unit, year, template: 'gb2021', random })))
+        paths.push(`/v1/reports/${unit}/${year}`)
+      }
     }
   }
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` }

@@ -503,6 +503,25 @@ t.test('content and diffs', async (t) => {
   const reordered = Object.fromEntries(Object.entries(a).reverse()) as unknown as Report
   t.equal(contentHash(reordered), contentHash(a), 'key order does not change the hash')
   t.equal(canonicalJson({ b: 1, a: [2, { d: 1, c: 2 }] }), '{"a":[2,{"c":2,"d":1}],"b":1}')
+  // Stored hashes depend on the exact text: JSON.stringify with every object's keys sorted.
+  const reference = (value: unknown) =>
+    JSON.stringify(value, (_key, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+          )
+        : v
+    )
+  const awkward = {
+    z: [1, null, undefined, -0, 1e21, 0.1, 'a"\\\n\u2028', [], {}, [{ b: undefined, a: true }]],
+    '': false,
+    é: { B: 1, a: 2, '10': 3, '9': 4, 'a b': 'x' },
+    '\ud83d': '\ud800 lone surrogate',
+    gone: undefined,
+    text: '政府信息公开'
+  }
+  for (const value of [a, sample('gb2021', 5, 2022), awkward, [awkward], 'plain', 3, null, {}, []])
+    t.equal(canonicalJson(value), reference(value), 'byte for byte what JSON.stringify with sorted keys writes')
   const b = edit(a, (r) => set(r, 'proactive.normativeDocuments.totalPublished', 3))
   t.not(contentHash(b), contentHash(a))
   t.same(diffReports(a, b), [{ cell: 'proactive.normativeDocuments.totalPublished', old: 2, new: 3 }])

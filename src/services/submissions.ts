@@ -92,6 +92,10 @@ export function createSubmissions(
 
   /** The entity tag of a stored report as GET shows it. */
   function tagOf(head: ReportHead, contentHash: string): string {
+    return tagWith(head, contentHash, reviews.last(head.id))
+  }
+
+  function tagWith(head: ReportHead, contentHash: string, lastReview: ReturnType<typeof reviews.last>): string {
     return reportTag({
       unit: head.unitCode,
       year: head.year,
@@ -101,7 +105,7 @@ export function createSubmissions(
       timeliness: head.timeliness,
       firstSubmittedAt: head.firstSubmittedAt,
       acceptedAt: head.acceptedAt,
-      lastReview: reviews.last(head.id)
+      lastReview
     })
   }
 
@@ -111,11 +115,13 @@ export function createSubmissions(
     options: { ifMatch?: string | undefined; amendmentReason?: string | undefined; context: RequestContext }
   ): Submitted {
     const { unit, year } = report
-    const current = reports.current(unit, year)
+    const current = reports.currentMeta(unit, year)
     const signatures = signaturesOf(report)
     const evaluation = evaluate(report, signatures)
     const hash = contentHash(report)
-    const currentTag = current && tagOf(current.head, current.revision.contentHash)
+    // A new revision adds no review: the latest one is read once for both tags.
+    const lastReview = current && reviews.last(current.head.id)
+    const currentTag = current && tagWith(current.head, current.revision.contentHash, lastReview)
     const decision = decideSubmission({
       unit,
       year,
@@ -173,7 +179,7 @@ export function createSubmissions(
             head,
             created: decision.revision === 1,
             unchanged: false,
-            etag: tagOf(head, hash),
+            etag: tagWith(head, hash, lastReview),
             template: report.template,
             errors: evaluation.errors,
             warnings: evaluation.warnings

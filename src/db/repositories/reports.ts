@@ -1,6 +1,6 @@
 // Reports: the head row per unit and year and its immutable revisions, written with the
 // current-cells projection, the prose sketches and the rollups in one transaction; and listed.
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Visibility } from '../../domain/access.js'
 import { isOnTime } from '../../domain/deadlines.js'
 import { PUBLIC_STATUSES, type Report, type ReportStatus } from '../../domain/report.js'
@@ -102,6 +102,18 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
       )
     )
     .prepare()
+  // A PUT compares with the current revision's hash and status, never its body: not read, not parsed.
+  const { body: _body, ...revisionMeta } = getTableColumns(reportRevisions)
+  const revisionMetaQuery = db
+    .select(revisionMeta)
+    .from(reportRevisions)
+    .where(
+      and(
+        eq(reportRevisions.reportId, sql.placeholder('reportId')),
+        eq(reportRevisions.revision, sql.placeholder('revision'))
+      )
+    )
+    .prepare()
   const head = (unit: string, year: number): ReportHead | undefined => headQuery.get({ unit, year })
 
   // The statements of a submission's write, prepared once (prepared.ts); the nullable timestamps
@@ -172,6 +184,15 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
       const found = head(unit, year)
       if (!found) return undefined
       const revision = revisionOf(found.id, found.currentRevision)
+      return revision ? { head: found, revision } : undefined
+    },
+
+    /** The head and its current revision without the body (what a PUT decides on). */
+    currentMeta(unit: string, year: number): { head: ReportHead; revision: Omit<RevisionRow, 'body'> } | undefined {
+      const found = head(unit, year)
+      if (!found) return undefined
+      const revision = revisionMetaQuery.get({ reportId: found.id, revision: found.currentRevision }) as
+        Omit<RevisionRow, 'body'> | undefined
       return revision ? { head: found, revision } : undefined
     },
 

@@ -37,19 +37,38 @@ function incompleteOf(template: TemplateId, cells: Record<string, number | null>
   return n
 }
 
+/** A township's rollup rows: the country, its province, city, district and itself. */
+const LEVELS = 1 + DIVISION_LEVELS.length
+const LEVEL_LIST = `(${Array.from({ length: LEVELS }, () => '?').join(', ')})`
+
+/** A write's rows are found by their keys (the division codes last). */
+class MissingRows extends Error {}
+
 export function createRollups(sqlite: Database.Database) {
+  // Every level in one statement: the two hundred and thirty values are bound once, not five times.
   const upsert = sqlite.prepare(
     `INSERT INTO rollups (${KEYS.join(', ')}, report_count, incomplete_cells, ${CODES.map(quoted).join(', ')})
-     VALUES (${[...KEYS, 'report_count', 'incomplete_cells', ...CODES].map(() => '?').join(', ')})
+     SELECT level.column1, ${['year', 'template', 'status', 'timeliness', 'report_count', 'incomplete_cells', ...CODES]
+       .map(() => '?')
+       .join(', ')}
+     FROM (VALUES ${Array.from({ length: LEVELS }, () => '(?)').join(', ')}) AS level WHERE true
      ON CONFLICT (${KEYS.join(', ')}) DO UPDATE SET
        report_count = report_count + excluded.report_count,
        incomplete_cells = incomplete_cells + excluded.incomplete_cells,
        ${CODES.map((c) => `${quoted(c)} = ${quoted(c)} + excluded.${quoted(c)}`).join(',\n       ')}`
   )
-  // A row whose last report left holds zeros (or float residue from amounts): drop it.
-  const prune = sqlite.prepare(
-    `DELETE FROM rollups WHERE ${KEYS.map((k) => `${k} = ?`).join(' AND ')} AND report_count = 0`
+  const ROW_KEYS = 'year = ? AND template = ? AND status = ? AND timeliness = ? AND division_code IN'
+  // A new revision in the same rows (the usual PUT) only shifts sums that are there already.
+  const shift = sqlite.prepare(
+    `UPDATE rollups SET incomplete_cells = incomplete_cells + ?,
+       ${CODES.map((c) => `${quoted(c)} = ${quoted(c)} + ?`).join(', ')}
+     WHERE ${ROW_KEYS} ${LEVEL_LIST}`
   )
+  const shiftExisting = sqlite.transaction((values: unknown[]) => {
+    if (shift.run(...values).changes !== LEVELS) throw new MissingRows() // rolls the savepoint back
+  })
+  // A row whose last report left holds zeros (or float residue from amounts): drop it.
+  const prune = sqlite.prepare(`DELETE FROM rollups WHERE ${ROW_KEYS} ${LEVEL_LIST} AND report_count = 0`)
 
   // Rows are read as arrays (raw mode): building objects of two hundred keys costs more than the query.
   const SELECTED = [...KEYS, 'report_count', 'incomplete_cells', ...CODES.map(quoted)].join(', ')
@@ -74,13 +93,13 @@ export function createRollups(sqlite: Database.Database) {
   const totalChanges = sqlite.prepare('SELECT total_changes()').pluck()
   let othersVersion: number | undefined
 
+  const rowKeys = ({ year, template, status, timeliness }: Contribution) => [year, template, status, timeliness]
+
   /** Adds `count` reports and the given cell values to the rows of every level above the unit. */
   function add(key: Contribution, count: number, incomplete: number, values: number[]): void {
-    const { year, template, status, timeliness } = key
-    for (const division of ancestorCodes(key.unit)) {
-      upsert.run(division, year, template, status, timeliness, count, incomplete, ...values)
-      if (count < 0) prune.run(division, year, template, status, timeliness)
-    }
+    const levels = ancestorCodes(key.unit)
+    upsert.run(...rowKeys(key), count, incomplete, ...values, ...levels)
+    if (count < 0) prune.run(...rowKeys(key), ...levels)
   }
 
   const sameRow = (a: Contribution, b: Contribution) =>
@@ -113,12 +132,15 @@ export function createRollups(sqlite: Database.Database) {
         return
       }
       const incomplete = incompleteOf(after.template, after.cells) - incompleteOf(before.template, before.cells)
-      add(
-        after,
-        0,
-        incomplete,
-        CODES.map((code) => (after.cells[code] ?? 0) - (before.cells[code] ?? 0))
-      )
+      const differences = CODES.map((code) => (after.cells[code] ?? 0) - (before.cells[code] ?? 0))
+      try {
+        shiftExisting([incomplete, ...differences, ...rowKeys(after), ...ancestorCodes(after.unit)])
+      } catch (error) {
+        // Rows the report was counted in are missing (rollups out of step with the cells, which
+        // a rebuild mends): added where they are not.
+        if (!(error instanceof MissingRows)) throw error
+        add(after, 0, incomplete, differences)
+      }
     },
 
     /**
