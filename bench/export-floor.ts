@@ -1,4 +1,4 @@
-// The yardstick of `growth-export`: a bare Node server that streams one year's cells.csv the
+// The yardstick of the `growth` exports: a bare Node server that streams one year's cells.csv the
 // plainest way, one SELECT … WHERE year = ? ORDER BY unit_code iterated without paging, written
 // with csv-stringify to the socket with back-pressure. The same rows, joins and bytes as the
 // service's export, none of its machinery. `DATABASE_PATH=… PORT=… node --import tsx bench/export-floor.ts`

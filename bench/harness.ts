@@ -85,6 +85,8 @@ export interface Result {
   rps: number
   p50: number
   p99: number
+  /** Mean latency in ms, with decimals (the percentiles are whole milliseconds). */
+  mean: number
   errors: number
   non2xx: number
 }
@@ -117,6 +119,7 @@ export async function load(options: Load): Promise<Result> {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    mean: Number(result.latency.average.toFixed(2)),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx
   }

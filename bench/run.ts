@@ -5,15 +5,15 @@
 //
 // The national database (every township, one year of demo reports) is generated once into
 // bench/.data and copied for each run, so that writes never leak from one run into the next.
-import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { execFileSync, spawn } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS } from '../src/domain/templates.js'
-import { inTurns, load, ratio, rssMb, startServer, type Server } from './harness.js'
-import { growthExportCases } from './growth-export.js'
+import { freePort, inTurns, load, ratio, rssMb, startServer, type Server } from './harness.js'
+import { growthCases } from './growth.js'
 import { importWorstCases } from './import-worst.js'
 import { validationBenchmarks } from './validation.js'
 
@@ -21,8 +21,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 /** Turns of a case and its yardstick (the median of each is kept). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 /**
- * `npm run bench -- reads puts` runs only those sections (validation, import-worst, export, reads,
- * puts; growth-export on request).
+ * `npm run bench -- reads puts` runs only those sections (validation, start, import-worst, export,
+ * reads, puts; growth on request: it generates a national seven-year database and takes minutes).
  */
 const sections = process.argv.slice(2)
 const wants = (section: string) => sections.length === 0 || sections.includes(section)
@@ -88,11 +88,15 @@ if (wants('import-worst')) {
   mkdirSync(DATA, { recursive: true })
   await importWorstCases(DATA, row)
 }
-// Minutes of generated data and exports: only when asked for (`npm run bench -- growth-export`).
-if (sections.includes('growth-export')) {
-  console.log("\nA year's export on a one-year and a seven-year national database")
+if (wants('start')) {
+  console.log('\nStarting: on an empty database, and `npm start` with a built tree')
+  await startCases()
+}
+// Minutes of generated data: only when asked for (`npm run bench -- growth`).
+if (sections.includes('growth')) {
+  console.log('\nThe same requests on a national database of seven years and on one of a district')
   mkdirSync(DATA, { recursive: true })
-  await growthExportCases(DATA, row)
+  await growthCases(DATA, row, SECONDS)
 }
 if (!['export', 'reads', 'puts'].some(wants)) {
   console.table(rows)
@@ -155,7 +159,7 @@ async function exportCase(service: Server) {
     seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
     rssBeforeMB: before,
     peakRssMB: peak,
-    target: 'peak < 250 MB'
+    target: 'peak RSS < 200 MB'
   })
 }
 
@@ -295,6 +299,57 @@ async function putCases(service: Server, bare: Server) {
     p99ms: nationalDuringPuts.p99,
     handWrittenSumMs: handWrittenSum().medianMs,
     errors: nationalDuringPuts.errors + nationalDuringPuts.non2xx
+  })
+}
+
+/**
+ * Spawns `command` on an empty database, returns the milliseconds until /readyz answers and the
+ * `database ready` line's own `ms` (migrations, registry seeded and loaded), then stops it.
+ */
+async function timeToReady(command: string, args: string[]): Promise<{ readyMs: number; databaseMs: number }> {
+  const directory = mkdtempSync(join(tmpdir(), 'ogi-start-'))
+  const port = await freePort()
+  const started = performance.now()
+  const child = spawn(command, args, {
+    env: { ...process.env, DATABASE_PATH: join(directory, 'empty.sqlite'), PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true // npm start runs the server as its child: the group is stopped
+  })
+  let log = ''
+  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()))
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited with ${child.exitCode}`)
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break
+      } catch {
+        // not listening yet
+      }
+      if (performance.now() - started > 60_000) throw new Error(`${command} did not start within a minute`)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    const readyMs = Math.round(performance.now() - started)
+    const line = log.split('\n').find((l) => l.includes('"database ready"'))
+    return { readyMs, databaseMs: line ? (JSON.parse(line) as { ms: number }).ms : NaN }
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    process.kill(-child.pid!, 'SIGTERM')
+    await exited
+    rmSync(directory, { recursive: true, force: true })
+  }
+}
+
+async function startCases() {
+  const first = await timeToReady(process.execPath, ['dist/server.js'])
+  row('first start on an empty database (migrate, seed the registry, load it)', {
+    databaseReadyMs: first.databaseMs,
+    toReadyzMs: first.readyMs,
+    target: 'database ready < 1 s'
+  })
+  const npmStart = await timeToReady('npm', ['start', '-s'])
+  row('`npm start` with a built tree (no compile), to /readyz', {
+    toReadyzMs: npmStart.readyMs,
+    target: '< 3 s'
   })
 }
 

@@ -20,7 +20,7 @@ import qualityRoutes from './routes/quality.js'
 import reportRoutes from './routes/reports.js'
 import templateRoutes from './routes/templates.js'
 import tokenRoutes from './routes/tokens.js'
-import { createValidatorCompiler } from './schemas/compiler.js'
+import { createLazySerializerCompiler, createValidatorCompiler } from './schemas/compiler.js'
 import { PAGE_READER_DEFAULTS } from './services/page-reader.js'
 import { SHARED_SCHEMAS } from './schemas/shared.js'
 
@@ -69,6 +69,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   })
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS))
+  app.setSerializerCompiler(createLazySerializerCompiler(SHARED_SCHEMAS))
   app.decorate('now', options.now ?? (() => new Date()))
   // Dashboards on other origins may read the API when listed in CORS_ORIGINS; none by default
   // (and then no CORS hook runs at all).
