@@ -114,13 +114,16 @@ async function writeAndReadCases(path: string, aggregate: string, seconds: numbe
   )
   try {
     const puts = await load({ url: service.url, method: 'PUT', seconds, connections: 10, headers, bodies, paths })
-    // Each write changes the data version, so the next aggregate is computed from the rollups.
+    // Each write (content no PUT has sent yet) changes the data version, so the next aggregate
+    // is computed from the rollups.
     const afresh: number[] = []
     for (let i = 0; i < 60; i++) {
-      const put = await fetch(service.url + paths[i % paths.length]!, {
+      const unit = units[i % units.length]!
+      const report = sampleReport({ unit, year, template: 'gb2021', random: seededRandom(100_003 + i) })
+      const put = await fetch(`${service.url}/v1/reports/${unit}/${year}`, {
         method: 'PUT',
         headers,
-        body: bodies[(i + 7) % bodies.length]!
+        body: JSON.stringify(report)
       })
       await put.arrayBuffer()
       if (!put.ok) throw new Error(`PUT answered ${put.status}`)
