@@ -2,6 +2,8 @@
 // milliseconds, so that ten thousand pages take seconds) and validating one full report (schema
 // check and every rule: microseconds).
 import { readFileSync } from 'node:fs'
+import { Converter } from 'opencc-js/cn2t'
+import { pageTextAs } from '../test/page.js'
 import { createValidatorCompiler } from '../src/schemas/compiler.js'
 import { ReportSubmission } from '../src/schemas/reports.js'
 import { SHARED_SCHEMAS } from '../src/schemas/shared.js'
@@ -41,6 +43,9 @@ export function validationBenchmarks() {
   if (validate(fixture).error || validate(gb2021).error) throw new Error('the benchmark reports must be valid')
   const page = readFileSync(new URL('../test/fixtures/fengshi-2020.txt', import.meta.url), 'utf8')
   const html = readFileSync(new URL('../test/fixtures/fengshi-2020.html', import.meta.url), 'utf8')
+  const wrapped = pageTextAs(html, 'wrapped')
+  const aligned = pageTextAs(html, 'aligned')
+  const traditional = Converter({ from: 'cn', to: 'tw' })(html)
   const connection = openDatabase(':memory:')
   const divisions = createDivisionsRepository(connection)
   seedDivisions(divisions)
@@ -53,6 +58,11 @@ export function validationBenchmarks() {
     }),
     measure('import the published text of 峰市镇 2020', () => importReport(page, 'text', divisions)),
     measure('import the same report as HTML', () => importReport(html, 'html', divisions)),
+    measure('import it as text of one cell per line, header words broken over lines', () =>
+      importReport(wrapped, 'text', divisions)
+    ),
+    measure('import it as column-aligned text (pdftotext -layout)', () => importReport(aligned, 'text', divisions)),
+    measure('import it as a Traditional-Chinese page (OpenCC)', () => importReport(traditional, 'html', divisions)),
     measure('schema check, gb2019 fixture', () => validate(fixture)),
     measure('rules, gb2019 fixture', () => evaluateRules({ report: fixture })),
     measure('schema + rules, gb2021 with figures', () => {

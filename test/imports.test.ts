@@ -6,16 +6,23 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { importReport } from '../src/domain/import/index.js'
-import { labelMatches, normalizeLabel, readValue } from '../src/domain/import/text.js'
-import type { CellTree, Report } from '../src/domain/report.js'
+import { labelMatches, normalizeLabel, readValue, toSimplified } from '../src/domain/import/text.js'
+import { Converter } from 'opencc-js/cn2t'
+import { readCell, type CellTree, type Report } from '../src/domain/report.js'
+import { TEMPLATES } from '../src/domain/templates.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { importBombs } from '../scripts/reliability/import-bombs.js'
 import { createPageReader } from '../src/services/page-reader.js'
 import { asAdmin, build, edit, fengshi, freshDatabasePath, FIXTURES, tokenFor } from './helper.js'
-import { pageText, reportPage } from './page.js'
+import { pageText, pageTextAs, reportPage, TEXT_LAYOUTS } from './page.js'
 
 const TEXT = readFileSync(join(FIXTURES, 'fengshi-2020.txt'), 'utf8')
 const HTML = readFileSync(new URL('fixtures/fengshi-2020.html', import.meta.url), 'utf8')
+
+/** Every cell of a report's template by code. */
+function cellsOf(report: Pick<Report, 'template' | 'proactive' | 'requests' | 'appeals'>): Record<string, unknown> {
+  return Object.fromEntries(TEMPLATES[report.template].cells.map((cell) => [cell.code, readCell(report, cell.path)]))
+}
 
 /** 坎市镇's 2021 report on the 2021 template, with figures in every table. */
 function kanshi2021(): Report {
@@ -72,6 +79,80 @@ t.test('a gb2021 report, as HTML and as text', async (t) => {
   }
 })
 
+t.test('text in every layout HTML-to-text tools and pdftotext -layout leave', async (t) => {
+  const { app } = await build(t)
+  const report = kanshi2021()
+  const html = reportPage(report)
+  for (const layout of TEXT_LAYOUTS) {
+    const result = importReport(pageTextAs(html, layout), 'text', app.repos.divisions)
+    t.same({ ...result.report, status: 'submitted' }, report, `${layout}: every cell, the meta and the prose`)
+    t.equal(result.detected.template, 'gb2021', `${layout}: the template from the headers`)
+    t.same(result.parse.notFound, [], layout)
+  }
+  const gb2019 = importReport(pageTextAs(HTML, 'wrapped'), 'text', app.repos.divisions)
+  t.same({ ...gb2019.report, status: 'submitted' }, fengshi(), 'gb2019 with its header words broken over lines')
+
+  t.test('half-width punctuation: (一) and :', async (t) => {
+    const text = pageTextAs(html, 'lines').replace(/（/g, '(').replace(/）/g, ')').replace(/：/g, ':')
+    const result = importReport(text, 'text', app.repos.divisions)
+    t.same(cellsOf(result.report), cellsOf(report), 'every cell')
+    t.same(result.parse.notFound, [])
+  })
+
+  t.test('digits run together are one value: the row stays blank, never split by guesswork', async (t) => {
+    // pdftotext -layout can lose the spaces between narrow columns: `0 0 2` comes out as `002`.
+    const text = pageTextAs(html, 'aligned')
+    const row = text.split('\n').find((line) => /^\s*规章\s/.test(line))!
+    const figures = row.trim().split(/\s+/).slice(1)
+    const merged = text.replace(row, `规章  ${figures.join('')}`)
+    const result = importReport(merged, 'text', app.repos.divisions)
+    const codes = ['proactive.regulations.issued', 'proactive.regulations.repealed', 'proactive.regulations.inForce']
+    for (const code of codes) t.ok(result.parse.notFound.includes(code), `${code} is listed as not found`)
+    const read = result.report.proactive.regulations as Record<string, unknown>
+    t.same([read.issued, read.repealed, read.inForce], [null, null, null])
+    t.equal(result.parse.cellsFound, 197, 'every other cell is read')
+    t.match(result.parse.notes.join('\n'), /规章/)
+  })
+
+  t.test('a page cut off in the middle of a table: what is there is read, the rest is not found', async (t) => {
+    const text = pageTextAs(html, 'lines')
+    const cut = text.slice(0, text.indexOf('不予处理'))
+    const result = importReport(cut, 'text', app.repos.divisions)
+    t.equal(result.detected.template, 'gb2021')
+    t.same(result.report.proactive, report.proactive, 'table 二 whole')
+    t.ok(result.parse.notFound.includes('appeals.litigationAfterReconsideration.total'), 'table 四 not found')
+    t.ok(result.parse.cellsFound > 40 && result.parse.cellsFound < 200, `${result.parse.cellsFound} cells read`)
+    for (const [code, value] of Object.entries(cellsOf(result.report))) {
+      if (value !== null) t.equal(value, cellsOf(report)[code], `${code}: a cell read is right`)
+    }
+  })
+})
+
+t.test('Traditional Chinese pages (OpenCC), tables and prose alike', async (t) => {
+  const { app } = await build(t)
+  const report = kanshi2021()
+  const toTraditional = Converter({ from: 'cn', to: 'tw' })
+  for (const [kind, page] of [
+    ['html', toTraditional(reportPage(report))],
+    ['text', toTraditional(pageTextAs(reportPage(report), 'tabs'))]
+  ] as const) {
+    t.match(page, /政府信息公開/, `${kind}: the page is in Traditional characters`)
+    const result = importReport(page, kind, app.repos.divisions)
+    t.same(
+      { ...result.report, status: 'submitted' },
+      report,
+      `${kind}: every cell, the meta and the prose in Simplified`
+    )
+    t.equal(result.detected.unit, '350803101', `${kind}: the organ found in the registry`)
+  }
+  t.equal(
+    toSimplified('显著的著作'),
+    '显著的著作',
+    'one character OpenCC maps does not make a Simplified page Traditional'
+  )
+  t.equal(toSimplified('顯著的著作權'), '显著的著作权')
+})
+
 t.test('the template comes from the headers, never from the year', async (t) => {
   const { app } = await build(t)
   const late = {
@@ -91,7 +172,7 @@ t.test('the variants real pages print', async (t) => {
     t.ok(labelMatches(normalizeLabel('（三）不予公开'), normalizeLabel('(三)不予公开')))
     t.ok(
       labelMatches(
-        normalizeLabel('一、本年新收政府信息公開申請數量'),
+        normalizeLabel(toSimplified('一、本年新收政府信息公開申請數量')),
         normalizeLabel('一、本年新收政府信息公开申请数量')
       )
     )

@@ -90,3 +90,63 @@ export function pageText(html: string): string {
   }
   return root.structuredText
 }
+
+/** The layouts other HTML-to-text tools (and `pdftotext -layout`) leave a page's tables in. */
+export const TEXT_LAYOUTS = ['lines', 'pipe-lines', 'blank-lines', 'tabs', 'aligned', 'wrapped'] as const
+export type TextLayout = (typeof TEXT_LAYOUTS)[number]
+
+/** A table as rows of cells, a merged cell followed by empty ones for the columns it spans. */
+function tableRows(table: ReturnType<typeof parse>): string[][] {
+  return table.querySelectorAll('tr').map((tr) =>
+    tr.querySelectorAll('td, th').flatMap((cell) => {
+      const span = Number(cell.getAttribute('colspan') ?? 1)
+      return [cell.textContent.trim(), ...Array<string>(span - 1).fill('')]
+    })
+  )
+}
+
+/** Long cells broken over two lines, as narrow columns print them (`本年新` / `制作数量`). */
+const wrap = (cell: string) => (cell.length >= 8 ? `${cell.slice(0, 3)}\n${cell.slice(3)}` : cell)
+
+function layoutOf(rows: string[][], layout: TextLayout): string {
+  const filled = rows.map((row) => row.filter((cell) => cell !== ''))
+  switch (layout) {
+    case 'lines':
+      return filled.flat().join('\n')
+    case 'wrapped':
+      return filled.flat().map(wrap).join('\n')
+    case 'blank-lines':
+      return filled.flat().join('\n\n')
+    case 'pipe-lines':
+      // A `|` alone on a line between cells; an empty cell is a `|` line with nothing before it.
+      return rows.map((row) => ['|', ...row.flatMap((cell) => (cell ? [cell, '|'] : ['|']))].join('\n')).join('\n')
+    case 'tabs':
+      return rows.map((row) => row.join('\t')).join('\n')
+    case 'aligned': {
+      // Columns padded to their widest cell, two spaces apart; an empty cell is only spaces.
+      const widths: number[] = []
+      for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)))
+      return rows
+        .map((row) =>
+          row
+            .map((cell, i) => cell.padStart(widths[i]!))
+            .join('   ')
+            .trimEnd()
+        )
+        .join('\n')
+    }
+  }
+}
+
+/** The page as text with its tables in `layout`. */
+export function pageTextAs(html: string, layout: TextLayout): string {
+  const root = parse(html.replace(/<!doctype[^>]*>/i, ''))
+  root.querySelector('head')?.remove()
+  // Markers first: the text conversion would fold the layouts' tabs, space runs and blank lines.
+  const tables = root.querySelectorAll('table').map((table, i) => {
+    const text = layoutOf(tableRows(table), layout)
+    table.replaceWith(`\nTABLE${i}MARK\n`)
+    return text
+  })
+  return root.structuredText.replace(/TABLE(\d+)MARK/g, (_, i: string) => tables[Number(i)]!)
+}

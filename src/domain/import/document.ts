@@ -4,6 +4,7 @@
 // size is bounded before the work it would cost is done: the limits below are checked by linear
 // scans ahead of parsing, and a span is clamped and counted before its grid is allocated.
 import { parse, type HTMLElement } from 'node-html-parser'
+import { NARRATIVE_PARTS, TABLE_KEYS, tableOf, TEMPLATE_IDS } from '../templates.js'
 import { UnreadableReport } from './errors.js'
 
 /**
@@ -49,7 +50,15 @@ function countUpTo(text: string, char: string, limit: number): number {
   return count
 }
 
-/** Text whose tables are rows of `cell |` lines, with `|` runs for empty cells. */
+/**
+ * Text as the tools that turn a page into text leave it. Two families:
+ *   - pipes: cells ended by `|` (`cell |` lines, `|` runs for empty cells, test/fixtures/
+ *     fengshi-2020.txt), or cells on lines of their own with `|` alone on the lines between;
+ *   - plain: one cell per line, cells between blank lines, tab-separated rows (an empty cell
+ *     between two tabs), or rows aligned in columns by runs of spaces (`pdftotext -layout`).
+ * Either way a cell is the text between two separators, never a piece of one: digits run
+ * together (`2013` for four cells) stay one value, which the reader then cannot place.
+ */
 export function fromText(text: string): PageDocument {
   if (countUpTo(text, '|', PAGE_LIMITS.cells) > PAGE_LIMITS.cells) {
     throw beyond('cells')
@@ -57,6 +66,18 @@ export function fromText(text: string): PageDocument {
   if (countUpTo(text, '\n', PAGE_LIMITS.lines) > PAGE_LIMITS.lines) {
     throw beyond('lines')
   }
+  const raw = text.replace(/\r\n?/g, '\n').split('\n')
+  return raw.some((line) => line.includes('|')) ? fromPipeText(raw) : fromPlainText(raw)
+}
+
+/** The headings of the report's parts: never a table's cell, even between two tables. */
+const PART_HEADINGS = [
+  ...TEMPLATE_IDS.flatMap((id) => TABLE_KEYS.map((table) => tableOf(id, table).zh)),
+  ...Object.values(NARRATIVE_PARTS).map((part) => part.zh)
+].map((heading) => heading.replace(/\s+/g, ''))
+const isHeading = (line: string) => PART_HEADINGS.includes(line.replace(/[\s\u3000]+/g, ''))
+
+function fromPipeText(raw: string[]): PageDocument {
   const lines: string[] = []
   const cells: string[] = []
   let table: string[] = []
@@ -68,18 +89,12 @@ export function fromText(text: string): PageDocument {
     for (let i = 1; i < parts.length; i++) cells.push(parts[i]!)
     table = []
   }
-  const raw = text.replace(/\r\n?/g, '\n').split('\n')
   for (let i = 0; i < raw.length; i++) {
     const line = raw[i]!
     if (line.includes('|')) {
       table.push(line)
-    } else if (
-      table.length > 0 &&
-      raw[i + 1]?.trim().endsWith('|') &&
-      !raw[i + 1]!.trim().startsWith('|') &&
-      line.trim() !== ''
-    ) {
-      // A cell broken over two lines inside a table: keep it with the next line.
+    } else if (table.length > 0 && line.trim() !== '' && !isHeading(line) && raw[i + 1]?.includes('|')) {
+      // Inside a table: a cell on a line of its own, or the first line of a cell broken in two.
       table.push(line)
     } else {
       flush()
@@ -88,6 +103,38 @@ export function fromText(text: string): PageDocument {
     }
   }
   flush()
+  return { lines, cells }
+}
+
+/** A line of text longer than this is prose, not a table's cell (the longest label has 37 characters). */
+const LONGEST_CELL = 60
+
+/**
+ * The cells of a line of plain text: tabs separate them exactly (two in a row hold an empty
+ * cell); otherwise runs of two or more spaces do, and an empty cell leaves no trace.
+ */
+function lineCells(line: string): string[] {
+  if (line.includes('\t')) return line.split('\t').map(clean)
+  return line
+    .split(/[ \u00a0\u3000]{2,}/)
+    .map(clean)
+    .filter((cell) => cell !== '')
+}
+
+function fromPlainText(raw: string[]): PageDocument {
+  const lines = raw.map(clean).filter((line) => line !== '')
+  // The tables begin at the heading of 二: the title and part 一 before it are prose only (a
+  // page cut to its tables has no heading, and then every line may hold cells).
+  const start = Math.max(
+    0,
+    raw.findIndex((line) => isHeading(line) && line.trim().startsWith('二'))
+  )
+  const cells: string[] = []
+  for (let i = start; i < raw.length; i++) {
+    if (raw[i]!.trim() === '') continue
+    for (const cell of lineCells(raw[i]!)) if (cell.length <= LONGEST_CELL) cells.push(cell)
+    if (cells.length > PAGE_LIMITS.cells) throw beyond('cells')
+  }
   return { lines, cells }
 }
 

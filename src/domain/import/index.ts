@@ -6,6 +6,7 @@ import { toDocument } from './document.js'
 import { UnreadableReport } from './errors.js'
 import { readProse, type Prose, type StatedYears } from './prose.js'
 import { detectTemplate, readCells, type ReadCells } from './reader.js'
+import { readValue, simplifierFor } from './text.js'
 import { classifyOrgan, resolveUnit, type OrganDivision, type RegistryLookup, type UnitMatch } from './unit.js'
 
 export { UnreadableReport } from './errors.js'
@@ -102,11 +103,13 @@ export interface PageReading {
  * route runs it in a worker thread with a time budget; see services/page-reader.ts).
  */
 export function readPage(input: string, kind: 'text' | 'html'): PageReading {
-  const page = toDocument(input, kind)
+  const read = toDocument(input, kind)
+  const simplify = simplifierFor(input)
+  const page = simplify ? { lines: read.lines.map(simplify), cells: read.cells.map(simplify) } : read
   const template = detectTemplate(page.cells)
   if (!template) {
     throw new UnreadableReport(
-      page.cells.length === 0
+      !page.cells.some((cell) => readValue(cell).kind === 'number')
         ? 'No table was found: the page holds no statistical tables of an annual report'
         : 'The tables match neither national template (gb2019 or gb2021)'
     )

@@ -2,7 +2,7 @@
 // the template's order), and the cells after it are read as that row's columns. Nothing is
 // guessed: a row that is not found, or whose cells are not values, leaves its cells null.
 import { tableOf, TEMPLATE_IDS, TEMPLATES, type CellDef, type RowDef, type TemplateId } from '../templates.js'
-import { labelMatches, normalizeLabel, readValue, type ReadValue } from './text.js'
+import { labelMatches, normalizeLabel, readValue, withoutNumbering, type ReadValue } from './text.js'
 
 export interface ReadCells {
   values: Map<string, number | null>
@@ -48,6 +48,44 @@ const APPEAL_HEADERS = Object.fromEntries(TEMPLATE_IDS.map((id) => [id, appealHe
   TemplateId,
   Set<string>
 >
+
+/** A label broken over this many lines at most (`本年新` / `制作数量`) is read as one. */
+const MAX_LABEL_PARTS = 3
+
+/**
+ * How many tokens from `at` on, joined, make a label that `accepts` takes (0 for none): the
+ * fewest that do, then as many more as still continue the label as printed (`complete`), so
+ * that the rest of a broken label is not read as the row's first cell. Figures never join.
+ */
+function labelSpan(
+  normalized: readonly string[],
+  at: number,
+  accepts: (text: string) => boolean,
+  continues: (text: string) => boolean
+): number {
+  let text = ''
+  let n = 0
+  while (n < MAX_LABEL_PARTS && at + n < normalized.length) {
+    const part = normalized[at + n]!
+    if (part === '' || (n > 0 && readValue(part).kind !== 'text')) return 0
+    text += part
+    n++
+    if (accepts(text)) break
+    if (n === MAX_LABEL_PARTS) return 0
+  }
+  if (!accepts(text)) return 0
+  while (n < MAX_LABEL_PARTS && at + n < normalized.length) {
+    const next = normalized[at + n]!
+    if (next === '' || readValue(next).kind !== 'text' || !continues(text + next)) break
+    text += next
+    n++
+  }
+  return n
+}
+
+/** Whether `text` is the start of one of the labels (with or without their numbering). */
+const startsOneOf = (labels: readonly string[]) => (text: string) =>
+  labels.some((label) => label.startsWith(text) || withoutNumbering(label).startsWith(withoutNumbering(text)))
 
 export function readCells(cells: readonly string[], template: TemplateId): ReadCells {
   const normalized = cells.map(normalizeLabel)
@@ -107,14 +145,16 @@ export function readCells(cells: readonly string[], template: TemplateId): ReadC
   let position = 0
   const placeRows = (rows: readonly Row[]) => {
     for (const row of rows) {
-      const at = normalized.findIndex(
-        (cell, i) => i >= position && row.labels.some((label) => labelMatches(cell, label))
-      )
-      if (at < 0) {
+      const accepts = (text: string) => row.labels.some((label) => labelMatches(text, label))
+      const continues = startsOneOf(row.labels)
+      let at = position
+      let parts = 0
+      for (; at < normalized.length; at++) if ((parts = labelSpan(normalized, at, accepts, continues)) > 0) break
+      if (parts === 0) {
         notFound.push(...row.cells.map((c) => c.code))
         continue
       }
-      position = place(row.cells, at + 1, cells[at]!)
+      position = place(row.cells, at + parts, cells.slice(at, at + parts).join(''))
     }
   }
   placeRows(ROWS[template].proactive)
@@ -123,14 +163,25 @@ export function readCells(cells: readonly string[], template: TemplateId): ReadC
   // 四 has no row labels: its figures are the fifteen cells after its last header.
   const appealCells = TEMPLATES[template].cells.filter((c) => c.table === 'appeals')
   const first = normalizeLabel(tableOf(template, 'appeals').rows[0]!.zh)
-  const start = normalized.findIndex((cell, i) => i >= position && cell === first)
-  if (start < 0) {
+  const headers = APPEAL_HEADERS[template]
+  const isHeader = (text: string) => headers.has(text)
+  const continuesHeader = startsOneOf([...headers])
+  let start = position
+  while (start < normalized.length && labelSpan(normalized, start, (text) => text === first, continuesHeader) === 0)
+    start++
+  if (start >= normalized.length) {
     notFound.push(...appealCells.map((c) => c.code))
   } else {
-    let last = start
-    for (let i = start; i < normalized.length && i < start + 60; i++)
-      if (APPEAL_HEADERS[template].has(normalized[i]!)) last = i
-    place(appealCells, last + 1, tableOf(template, 'appeals').zh)
+    // The header ends with the last of its words (each possibly broken over lines).
+    let end = start
+    for (let i = start; i < normalized.length && i < start + 60 * MAX_LABEL_PARTS; i++) {
+      const parts = labelSpan(normalized, i, isHeader, continuesHeader)
+      if (parts > 0) {
+        end = i + parts - 1
+        i = end
+      }
+    }
+    place(appealCells, end + 1, tableOf(template, 'appeals').zh)
   }
   return { values, amountUnit, notFound, notes }
 }
@@ -159,10 +210,22 @@ const MARKS = Object.fromEntries(
 
 /** Which template the tables are printed in, from the headers only (never from the year). */
 export function detectTemplate(cells: readonly string[]): TemplateId | undefined {
-  const present = [...new Set(cells.map(normalizeLabel))]
+  const normalized = cells.map(normalizeLabel)
+  const present = new Set(normalized)
+  // Headers broken over lines: two and three consecutive words joined too.
+  for (let i = 0; i < normalized.length; i++) {
+    let text = normalized[i]!
+    for (let n = 1; n < MAX_LABEL_PARTS && i + n < normalized.length; n++) {
+      const next = normalized[i + n]!
+      if (text === '' || next === '' || readValue(next).kind !== 'text' || readValue(text).kind !== 'text') break
+      text += next
+      present.add(text)
+    }
+  }
+  const words = [...present]
   const scores = TEMPLATE_IDS.map((id) => ({
     id,
-    score: MARKS[id].filter((mark) => present.some((cell) => labelMatches(cell, mark) || cell.startsWith(mark))).length
+    score: MARKS[id].filter((mark) => words.some((cell) => labelMatches(cell, mark) || cell.startsWith(mark))).length
   })).sort((a, b) => b.score - a.score)
   const [best, next] = scores
   return best && best.score > (next?.score ?? 0) ? best.id : undefined

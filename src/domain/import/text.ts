@@ -1,111 +1,55 @@
-// Reading published text as data: normalising labels for matching, and reading cell values.
+// Reading published text as data: Traditional pages as Simplified, normalising labels for
+// matching, and reading cell values.
+import { Converter } from 'opencc-js/t2cn'
 
-/** Traditional forms of the characters the templates' labels use (some sites publish in them). */
-const TRADITIONAL: Record<string, string> = Object.fromEntries(
-  (
-    [
-      ['規', '规'],
-      ['章', '章'],
-      ['製', '制'],
-      ['數', '数'],
-      ['總', '总'],
-      ['範', '范'],
-      ['許', '许'],
-      ['項', '项'],
-      ['處', '处'],
-      ['決', '决'],
-      ['務', '务'],
-      ['罰', '罚'],
-      ['強', '强'],
-      ['費', '费'],
-      ['採', '采'],
-      ['購', '购'],
-      ['額', '额'],
-      ['資', '资'],
-      ['訊', '讯'],
-      ['請', '请'],
-      ['會', '会'],
-      ['組', '组'],
-      ['織', '织'],
-      ['計', '计'],
-      ['結', '结'],
-      ['轉', '转'],
-      ['辦', '办'],
-      ['開', '开'],
-      ['區', '区'],
-      ['這', '这'],
-      ['屬', '属'],
-      ['國', '国'],
-      ['祕', '秘'],
-      ['禁', '禁'],
-      ['險', '险'],
-      ['穩', '稳'],
-      ['護', '护'],
-      ['權', '权'],
-      ['類', '类'],
-      ['內', '内'],
-      ['過', '过'],
-      ['執', '执'],
-      ['詢', '询'],
-      ['無', '无'],
-      ['關', '关'],
-      ['沒', '没'],
-      ['現', '现'],
-      ['補', '补'],
-      ['後', '后'],
-      ['確', '确'],
-      ['訪', '访'],
-      ['舉', '举'],
-      ['報', '报'],
-      ['訴', '诉'],
-      ['複', '复'],
-      ['復', '复'],
-      ['當', '当'],
-      ['認', '认'],
-      ['獲', '获'],
-      ['續', '续'],
-      ['議', '议'],
-      ['維', '维'],
-      ['糾', '纠'],
-      ['審', '审'],
-      ['訟', '讼'],
-      ['經', '经'],
-      ['發', '发'],
-      ['廢', '废'],
-      ['效', '效'],
-      ['單', '单'],
-      ['萬', '万'],
-      ['元', '元'],
-      ['門', '门'],
-      ['約', '约'],
-      ['繳', '缴'],
-      ['納', '纳'],
-      ['與', '与'],
-      ['為', '为'],
-      ['機', '机'],
-      ['構', '构'],
-      ['業', '业'],
-      ['團', '团'],
-      ['體', '体'],
-      ['營', '营'],
-      ['統', '统'],
-      ['實', '实'],
-      ['據', '据'],
-      ['歷', '历']
-    ] satisfies [string, string][]
-  ).filter(([a, b]) => a !== b)
-)
+// Pages in Traditional Chinese (some sites publish them so, or offer a 繁體 version of every
+// page) are read as Simplified: OpenCC's Traditional (with Taiwan forms) to mainland Simplified,
+// the tables and the prose alike. Built on first use (some 12 ms).
+let fromTraditional: ((text: string) => string) | undefined
+
+/**
+ * How many distinct characters of the page must be Traditional forms for it to be converted: a
+ * few characters OpenCC maps are also current Simplified ones (著, 於, 乾), and one of them alone
+ * must not rewrite a Simplified page; a Traditional page has dozens.
+ */
+const TRADITIONAL_PAGE = 2
+
+/**
+ * A converter to Simplified when the page is written in Traditional characters, undefined
+ * otherwise. The page is only scanned here (no copy of it is made); the caller converts what it
+ * has read of it, its lines and cells, which the page bounds keep small.
+ */
+export function simplifierFor(text: string): ((text: string) => string) | undefined {
+  const distinct = new Set<string>()
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 0x3400 && code <= 0x9fff) distinct.add(text[i]!)
+  }
+  if (distinct.size === 0) return undefined
+  const convert = (fromTraditional ??= Converter({ from: 'tw', to: 'cn' }))
+  // Each character on its own (space-separated, so that no phrase spans two): which would change?
+  const characters = [...distinct]
+  const converted = convert(characters.join(' ')).split(' ')
+  let changed = 0
+  for (let i = 0; i < characters.length && changed < TRADITIONAL_PAGE; i++)
+    if (converted[i] !== characters[i]) changed++
+  return changed >= TRADITIONAL_PAGE ? convert : undefined
+}
+
+/** The text in Simplified characters when it is written in Traditional ones, otherwise as it is. */
+export function toSimplified(text: string): string {
+  return simplifierFor(text)?.(text) ?? text
+}
 
 const NUMBERING = /^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[、.])/
 
 /**
  * A label reduced for comparison: NFKC (full-width brackets, colons and digits become ASCII),
- * Traditional characters to Simplified, no white space or line breaks, no quotation marks.
+ * no white space or line breaks, no quotation marks (Traditional pages are converted whole first).
  */
 export function normalizeLabel(text: string): string {
-  let out = ''
-  for (const char of text.normalize('NFKC')) out += TRADITIONAL[char] ?? char
-  return out
+  return text
+    .normalize('NFKC')
     .replace(/[\s\u200b\u3000]+/g, '')
     .replace(/[“”‘’"'「」『』]/g, '')
     .replace(/[:：]$/, '')
