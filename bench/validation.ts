@@ -2,7 +2,8 @@
 // milliseconds, so that ten thousand pages take seconds) and validating one full report (schema
 // check and every rule: microseconds).
 import { readFileSync } from 'node:fs'
-import { Converter } from 'opencc-js/cn2t'
+import * as openccToTraditional from 'opencc-js/cn2t'
+import type { OpenccConverter } from '../src/domain/import/text.js'
 import { pageTextAs } from '../test/page.js'
 import { createValidatorCompiler } from '../src/schemas/compiler.js'
 import { ReportSubmission } from '../src/schemas/reports.js'
@@ -45,7 +46,10 @@ export function validationBenchmarks() {
   const html = readFileSync(new URL('../test/fixtures/fengshi-2020.html', import.meta.url), 'utf8')
   const wrapped = pageTextAs(html, 'wrapped')
   const aligned = pageTextAs(html, 'aligned')
-  const traditional = Converter({ from: 'cn', to: 'tw' })(html)
+  const traditional = (openccToTraditional as unknown as { Converter: OpenccConverter }).Converter({
+    from: 'cn',
+    to: 'tw'
+  })(html)
   const connection = openDatabase(':memory:')
   const divisions = createDivisionsRepository(connection)
   seedDivisions(divisions)

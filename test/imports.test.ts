@@ -6,8 +6,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { importReport } from '../src/domain/import/index.js'
-import { labelMatches, normalizeLabel, readValue, toSimplified } from '../src/domain/import/text.js'
-import { Converter } from 'opencc-js/cn2t'
+import {
+  labelMatches,
+  normalizeLabel,
+  readValue,
+  toSimplified,
+  type OpenccConverter
+} from '../src/domain/import/text.js'
+import * as openccToTraditional from 'opencc-js/cn2t'
 import { readCell, type CellTree, type Report } from '../src/domain/report.js'
 import { TEMPLATES } from '../src/domain/templates.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
@@ -131,7 +137,10 @@ t.test('text in every layout HTML-to-text tools and pdftotext -layout leave', as
 t.test('Traditional Chinese pages (OpenCC), tables and prose alike', async (t) => {
   const { app } = await build(t)
   const report = kanshi2021()
-  const toTraditional = Converter({ from: 'cn', to: 'tw' })
+  const toTraditional = (openccToTraditional as unknown as { Converter: OpenccConverter }).Converter({
+    from: 'cn',
+    to: 'tw'
+  })
   for (const [kind, page] of [
     ['html', toTraditional(reportPage(report))],
     ['text', toTraditional(pageTextAs(reportPage(report), 'tabs'))]

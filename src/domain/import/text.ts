@@ -1,11 +1,20 @@
 // Reading published text as data: Traditional pages as Simplified, normalising labels for
 // matching, and reading cell values.
-import { Converter } from 'opencc-js/t2cn'
+import * as openccFromTraditional from 'opencc-js/t2cn'
 
 // Pages in Traditional Chinese (some sites publish them so, or offer a 繁體 version of every
 // page) are read as Simplified: OpenCC's Traditional (with Taiwan forms) to mainland Simplified,
 // the tables and the prose alike. Built on first use (some 12 ms).
 let fromTraditional: ((text: string) => string) | undefined
+
+/** OpenCC's converter factory (opencc-js), in the one shape used here. */
+export type OpenccConverter = (options: {
+  from: 'cn' | 'tw' | 'hk' | 't'
+  to: 'cn' | 'tw' | 'hk' | 't'
+}) => (text: string) => string
+// opencc-js's declarations import their parts without file extensions, which NodeNext cannot
+// follow (everything would read as an error type): the factory is typed here instead.
+const { Converter } = openccFromTraditional as unknown as { Converter: OpenccConverter }
 
 /**
  * How many distinct characters of the page must be Traditional forms for it to be converted: a
