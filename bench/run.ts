@@ -15,7 +15,7 @@ import { ALL_CELLS } from '../src/domain/templates.js'
 import { freePort, inTurns, load, ratio, rssMb, startServer, type Server } from './harness.js'
 import { growthCases } from './growth.js'
 import { importWorstCases } from './import-worst.js'
-import { validationBenchmarks } from './validation.js'
+import { fileImportBenchmarks, validationBenchmarks } from './validation.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 /** Turns of a case and its yardstick (the median of each is kept). */
@@ -79,6 +79,8 @@ console.log(
 if (wants('validation')) {
   console.log('\nImport and validation of one report (pure computation, one core)')
   console.table(validationBenchmarks())
+  console.log('\nImport of PDF and Word files (targets: a five-page PDF < 100 ms, a .docx < 30 ms)')
+  console.table(await fileImportBenchmarks())
 }
 
 // The service runs as `npm start` runs it: compiled to dist/.

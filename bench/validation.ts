@@ -11,7 +11,7 @@ import { SHARED_SCHEMAS } from '../src/schemas/shared.js'
 import { evaluateRules } from '../src/domain/rules.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import type { Report } from '../src/domain/report.js'
-import { importReport } from '../src/domain/import/index.js'
+import { importReport, readFile } from '../src/domain/import/index.js'
 import { signature, similarity } from '../src/domain/quality.js'
 import { openDatabase } from '../src/db/connection.js'
 import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
@@ -76,4 +76,32 @@ export function validationBenchmarks() {
   ]
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.table(validationBenchmarks())
+/** PDF and Word files (test/fixtures/documents), read as the import worker reads them. */
+export async function fileImportBenchmarks(seconds = 1) {
+  const documents = new URL('../test/fixtures/documents/', import.meta.url)
+  const cases = [
+    ['import a 4-page PDF exported by LibreOffice (gb2021)', 'kanshi-2021-gb2021.word.pdf', 'pdf'],
+    ['import a 5-page PDF printed by Chromium (gb2021)', 'kanshi-2021-gb2021.chromium.pdf', 'pdf'],
+    ['import a 7-page PDF printed by Chromium (gb2019)', 'fengshi-2020-gb2019.chromium.pdf', 'pdf'],
+    ['import a Word .docx with merged cells (gb2021)', 'kanshi-2021-gb2021.docx', 'docx']
+  ] as const
+  const results = []
+  for (const [name, file, format] of cases) {
+    const data = readFileSync(new URL(file, documents))
+    await readFile(data, format) // loads pdf.js or mammoth, outside the measure
+    let n = 0
+    const start = performance.now()
+    while (performance.now() - start < seconds * 1000) {
+      await readFile(data, format)
+      n++
+    }
+    const ms = performance.now() - start
+    results.push({ name, perSecond: Math.round((n / ms) * 1000), microseconds: Number(((ms * 1000) / n).toFixed(2)) })
+  }
+  return results
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.table(validationBenchmarks())
+  console.table(await fileImportBenchmarks())
+}

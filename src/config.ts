@@ -23,8 +23,10 @@ export const ConfigSchema = Type.Object({
   IMPORT_TIME_BUDGET_MS: Type.Integer({
     minimum: 50,
     maximum: 60_000,
-    default: 800,
-    description: 'Time an imported page may take to read (ms, waiting included) before it is refused'
+    default: 2000,
+    description:
+      'Time an imported page or file may take to read (ms, waiting included) before it is refused: ' +
+      'a text page takes milliseconds, a five-page PDF up to a few hundred'
   }),
   PUBLIC_URL: Type.String({
     default: '',

@@ -1,11 +1,12 @@
 // Import of published reports: the real page of 峰市镇 to exactly its canonical JSON, the same
 // report as HTML, a gb2021 report both ways, the variants real pages print, pages cut short,
 // garbage, and the endpoint and CLI around it.
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { importReport } from '../src/domain/import/index.js'
+import { completeImport, importReport, readFile } from '../src/domain/import/index.js'
 import {
   labelMatches,
   normalizeLabel,
@@ -16,37 +17,40 @@ import {
 import * as openccToTraditional from 'opencc-js/cn2t'
 import { readCell, type CellTree, type Report } from '../src/domain/report.js'
 import { TEMPLATES } from '../src/domain/templates.js'
-import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { importBombs } from '../scripts/reliability/import-bombs.js'
 import { createPageReader } from '../src/services/page-reader.js'
 import { asAdmin, build, edit, fengshi, freshDatabasePath, FIXTURES, tokenFor } from './helper.js'
-import { pageText, pageTextAs, reportPage, TEXT_LAYOUTS } from './page.js'
+import { kanshi2021, pageText, pageTextAs, reportPage, TEXT_LAYOUTS } from './page.js'
 
 const TEXT = readFileSync(join(FIXTURES, 'fengshi-2020.txt'), 'utf8')
 const HTML = readFileSync(new URL('fixtures/fengshi-2020.html', import.meta.url), 'utf8')
 
+const DOCUMENTS = new URL('fixtures/documents/', import.meta.url).pathname
+
+/** A PDF of one page that holds a picture only (a filled rectangle), as a scanner makes them. */
+function scannedPdf(): Uint8Array {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>',
+    '<< /Length 26 >>\nstream\n0.5 g 50 50 495 742 re f\nendstream'
+  ]
+  let pdf = '%PDF-1.4\n'
+  const offsets = objects.map((body, i) => {
+    const offset = pdf.length
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`
+    return offset
+  })
+  const xref = pdf.length
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`
+  for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+  return new TextEncoder().encode(pdf)
+}
+
 /** Every cell of a report's template by code. */
 function cellsOf(report: Pick<Report, 'template' | 'proactive' | 'requests' | 'appeals'>): Record<string, unknown> {
   return Object.fromEntries(TEMPLATES[report.template].cells.map((cell) => [cell.code, readCell(report, cell.path)]))
-}
-
-/** 坎市镇's 2021 report on the 2021 template, with figures in every table. */
-function kanshi2021(): Report {
-  const report = sampleReport({ unit: '350803101', year: 2021, template: 'gb2021', random: seededRandom(4) })
-  report.meta = {
-    title: '龙岩市永定区坎市镇2021年政府信息公开工作年度报告',
-    organ: '龙岩市永定区坎市镇人民政府',
-    documentNumber: '坎政〔2022〕3号',
-    publishedOn: '2022-01-20',
-    sourceUrl: null,
-    contact: { address: '龙岩市永定区坎市镇人民政府', postcode: '364102', phone: '0597—5123456', fax: '0597—5123457' }
-  }
-  report.narrative = {
-    overview: '2021年，坎市镇……\n（一）主动公开情况\n全年主动公开政府信息20条。',
-    problems: '一是……\n二是……',
-    other: '无'
-  }
-  return report
 }
 
 t.test('the real page of 峰市镇 (2020) imports to exactly its canonical JSON', async (t) => {
@@ -55,6 +59,7 @@ t.test('the real page of 峰市镇 (2020) imports to exactly its canonical JSON'
   t.same({ ...result.report, status: 'submitted' }, fengshi(), 'every cell, the template, year, unit, meta and prose')
   t.equal(result.report.status, 'draft')
   t.same(result.detected, {
+    format: 'text',
     template: 'gb2019',
     year: 2020,
     yearSource: 'title',
@@ -160,6 +165,63 @@ t.test('Traditional Chinese pages (OpenCC), tables and prose alike', async (t) =
     'one character OpenCC maps does not make a Simplified page Traditional'
   )
   t.equal(toSimplified('顯著的著作權'), '显著的著作权')
+})
+
+t.test('PDF and Word files, as organs make them (test/fixtures/documents, scripts/fixtures)', async (t) => {
+  const { app } = await build(t)
+  const files = readdirSync(DOCUMENTS).filter((name) => !name.endsWith('.json'))
+  t.equal(files.length, 12, 'four reports, each as .docx, as its PDF export and as a page printed by Chromium')
+  for (const file of files) {
+    const format = file.endsWith('.docx') ? 'docx' : 'pdf'
+    const expected = JSON.parse(
+      readFileSync(join(DOCUMENTS, file.replace(/\.(word|chromium)\.pdf$|\.docx$/, '.json')), 'utf8')
+    ) as Report
+    const result = completeImport(await readFile(readFileSync(join(DOCUMENTS, file)), format), app.repos.divisions)
+    t.same(cellsOf(result.report), cellsOf(expected), `${file}: every cell`)
+    t.same(result.parse.notFound, [], `${file}: nothing not found`)
+    t.same(
+      [result.detected.format, result.detected.template, result.report.unit, result.report.year],
+      [format, expected.template, expected.unit, expected.year],
+      `${file}: format, template, unit and year`
+    )
+    t.same(result.report.meta, expected.meta, `${file}: title, organ, number, date, contact`)
+    const prose = (report: Pick<Report, 'narrative'>) =>
+      Object.values(report.narrative ?? {}).map((part) => (part ?? '').replace(/\n/g, ''))
+    if (format === 'docx' || file.startsWith('kanshi')) t.same(result.report.narrative, expected.narrative, file)
+    else {
+      // A long paragraph's line breaks cannot all be told in a PDF; and Chromium's font subsets
+      // map a glyph to one of the code points sharing it (户 as 戶): the text, character for character.
+      const [got, want] = [prose(result.report).join(''), prose(expected).join('')]
+      const same = [...want].filter((char, i) => got[i] === char).length
+      t.ok(got.length === want.length && same >= want.length - 3, `${file}: the prose (${same} of ${want.length})`)
+    }
+  }
+
+  t.test('a table continued on the next page', async (t) => {
+    const data = new Uint8Array(readFileSync(join(DOCUMENTS, 'kanshi-2021-gb2021.word.pdf')))
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs')
+    const document = await getDocument({ data: data.slice(), verbosity: 0 }).promise
+    const pageOf = async (text: string) => {
+      for (let n = 1; n <= document.numPages; n++) {
+        const content = await (await document.getPage(n)).getTextContent()
+        if (content.items.some((item) => 'str' in item && item.str.includes(text))) return n
+      }
+      return 0
+    }
+    const [first, last] = [await pageOf('本年新收政府信息公开申请数量'), await pageOf('（七）总计')]
+    t.ok(first > 0 && last > first, `table 三 starts on page ${first} and ends on page ${last}`)
+    await document.destroy()
+    const result = completeImport(await readFile(data, 'pdf'), app.repos.divisions)
+    t.same(cellsOf(result.report), cellsOf(kanshi2021()), 'and is read whole')
+  })
+
+  t.test('a PDF without a text layer (a scan) is refused, saying so', async (t) => {
+    await t.rejects(readFile(scannedPdf(), 'pdf'), { message: /no text layer \(a scan\)/ })
+    await t.rejects(readFile(new TextEncoder().encode('%PDF-1.4 nonsense'), 'pdf'), { message: /not a readable PDF/ })
+    await t.rejects(readFile(new TextEncoder().encode('PK\x03\x04 nonsense'), 'docx'), {
+      message: /not a readable Word document/
+    })
+  })
 })
 
 t.test('the template comes from the headers, never from the year', async (t) => {
@@ -313,6 +375,7 @@ t.test('POST /v1/imports', async (t) => {
   t.equal(response.statusCode, 200)
   const body = response.json()
   t.same(body.detected, {
+    format: 'text',
     template: 'gb2019',
     year: 2020,
     yearSource: 'title',
@@ -370,22 +433,37 @@ t.test('POST /v1/imports', async (t) => {
   })
 })
 
-t.test('npm run import prints one line per file', async (t) => {
+t.test('npm run import prints one line per file and a total; folders are walked', async (t) => {
   const env = { ...process.env, DATABASE_PATH: freshDatabasePath() }
-  const out = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/import.ts', join(FIXTURES, 'fengshi-2020.txt'), 'test/fixtures/fengshi-2020.html'],
-    { env, encoding: 'utf8' }
-  )
-  const lines = out.trim().split('\n')
-  t.equal(lines.length, 2)
-  t.match(lines[0], /350803109\t2020\tgb2019\tcells 198\/198\terrors 0\twarnings 0$/)
-  const committed = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/import.ts', '--commit', 'test/fixtures/fengshi-2020.html'],
-    { env, encoding: 'utf8' }
-  )
-  t.match(committed, /stored r1/)
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], { env, encoding: 'utf8' })
+  const pages = cli(join(FIXTURES, 'fengshi-2020.txt'), 'test/fixtures/fengshi-2020.html')
+  const lines = pages.stdout.trim().split('\n')
+  t.equal(pages.status, 0)
+  t.equal(lines.length, 3)
+  t.match(lines[0], /\ttext\t350803109\t2020\tgb2019\tcells 198\/198\tnot found 0\terrors 0\twarnings 0$/)
+  t.match(lines[1], /\thtml\t350803109\t2020\tgb2019\t/)
+  t.equal(lines[2], '2 files: 2 read, 0 not read; cells 396/396')
+
+  const folder = cli(DOCUMENTS)
+  const read = folder.stdout.trim().split('\n')
+  t.equal(folder.status, 0, folder.stderr)
+  t.equal(read.length, 13, 'the twelve PDF and Word files of the folder, not its JSON, and the total')
+  t.match(read.filter((line) => /\.docx\tdocx\t/.test(line)).length, 4)
+  t.match(read.filter((line) => /\.pdf\tpdf\t/.test(line)).length, 8)
+  t.equal(read.at(-1), '12 files: 12 read, 0 not read; cells 2394/2394')
+
+  const directory = mkdtempSync(join(tmpdir(), 'ogi-import-'))
+  t.teardown(() => rmSync(directory, { recursive: true, force: true }))
+  writeFileSync(join(directory, 'old.doc'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
+  const legacy = cli(directory, 'test/fixtures/fengshi-2020.html')
+  t.equal(legacy.status, 1, 'a file not read fails the run')
+  t.match(legacy.stdout, /old\.doc\tnot read: Legacy Word \(\.doc\).*save it as \.docx/)
+  t.match(legacy.stdout, /2 files: 1 read, 1 not read/)
+
+  const committed = cli('--commit', 'test/fixtures/fengshi-2020.html')
+  t.match(committed.stdout, /stored r1/)
+  t.match(committed.stdout, /1 stored$/m)
 })
 
 t.test('a page with the headers of a template and a flood of cells is refused by the cell bound', async (t) => {
@@ -452,6 +530,44 @@ t.test('pages are read in a worker with a time budget; the service answers on', 
   t.teardown(() => generous.close())
   t.equal((await generous.read(TEXT, 'text')).template, 'gb2019', 'a fresh worker reads the next page')
   await t.rejects(generous.read('hello', 'text'), { name: 'PageNotRead', kind: 'unreadable', message: /No table/ })
+})
+
+t.test('POST /v1/imports with a PDF or a Word file; legacy .doc and .wps get how to convert them', async (t) => {
+  const { app } = await build(t)
+  const post = (type: string, payload: Buffer | string) =>
+    app.inject({ method: 'POST', url: '/v1/imports', headers: { 'content-type': type }, payload })
+  const docx = readFileSync(join(DOCUMENTS, 'kanshi-2021-gb2021.docx'))
+  const pdf = readFileSync(join(DOCUMENTS, 'kanshi-2021-gb2021.chromium.pdf'))
+  for (const [type, body, format] of [
+    ['application/pdf', pdf, 'pdf'],
+    ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', docx, 'docx'],
+    ['application/octet-stream', docx, 'docx'],
+    ['application/pdf', docx, 'docx']
+  ] as const) {
+    const response = await post(type, body)
+    t.equal(response.statusCode, 200, `${type}: ${response.body.slice(0, 200)}`)
+    t.equal(response.json().detected.format, format, `${type}: read as ${format}, by its first bytes`)
+    t.equal(response.json().parse.cellsFound, 200)
+  }
+  const ole = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...Array<number>(504).fill(0)])
+  for (const [type, body] of [
+    ['application/msword', ole],
+    ['application/vnd.ms-works', ole],
+    ['application/octet-stream', ole]
+  ] as const) {
+    const response = await post(type, body)
+    t.equal(response.statusCode, 415, type)
+    t.match(response.json().detail, /save it as \.docx/, `${type}: the answer says how to convert it`)
+  }
+  const unknown = await post('application/octet-stream', Buffer.from('just some bytes'))
+  t.equal(unknown.statusCode, 415)
+  t.match(unknown.json().detail, /not a PDF/)
+  const scan = await post('application/pdf', Buffer.from(scannedPdf()))
+  t.equal(scan.statusCode, 422)
+  t.match(scan.json().detail, /no text layer/)
+  const large = await post('application/pdf', Buffer.concat([pdf, Buffer.alloc(10 * 1024 * 1024)]))
+  t.equal(large.statusCode, 413, 'over 10 MiB')
+  t.equal((await post('text/plain', TEXT)).json().detected.format, 'text')
 })
 
 t.test('anonymous imports have a budget per address; a token lifts it', async (t) => {

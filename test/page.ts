@@ -3,6 +3,7 @@
 import { escape } from 'html-escaper'
 import { parse } from 'node-html-parser'
 import type { CellTree, Report } from '../src/domain/report.js'
+import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { renderTables, tableHeading } from '../src/domain/render-tables.js'
 import { NARRATIVE_PARTS } from '../src/domain/templates.js'
 const paragraphs = (text: string | null | undefined) =>
@@ -149,4 +150,23 @@ export function pageTextAs(html: string, layout: TextLayout): string {
     return text
   })
   return root.structuredText.replace(/TABLE(\d+)MARK/g, (_, i: string) => tables[Number(i)]!)
+}
+
+/** 坎市镇's 2021 report on the 2021 template, with figures in every table. */
+export function kanshi2021(): Report {
+  const report = sampleReport({ unit: '350803101', year: 2021, template: 'gb2021', random: seededRandom(4) })
+  report.meta = {
+    title: '龙岩市永定区坎市镇2021年政府信息公开工作年度报告',
+    organ: '龙岩市永定区坎市镇人民政府',
+    documentNumber: '坎政〔2022〕3号',
+    publishedOn: '2022-01-20',
+    sourceUrl: null,
+    contact: { address: '龙岩市永定区坎市镇人民政府', postcode: '364102', phone: '0597—5123456', fax: '0597—5123457' }
+  }
+  report.narrative = {
+    overview: '2021年，坎市镇……\n（一）主动公开情况\n全年主动公开政府信息20条。',
+    problems: '一是……\n二是……',
+    other: '无'
+  }
+  return report
 }

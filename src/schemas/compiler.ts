@@ -28,6 +28,14 @@ export function createValidatorCompiler(shared: readonly object[]): FastifySchem
 }
 
 function compileFor(context: Record<string, Schema>, schema: Schema, httpPart: string | undefined) {
+  // A binary body (OpenAPI's `format: binary`: a PDF, a Word file) arrives as bytes, not text.
+  if (schema.type === 'string' && schema.format === 'binary') {
+    const notAFile = [{ in: 'body' as const, pointer: '', message: 'must be a file' }]
+    return (input: unknown) =>
+      input instanceof Uint8Array
+        ? { value: input }
+        : { error: Object.assign(new Error('/ must be a file'), { validation: notAFile }) }
+  }
   const check = compile(context, schema)
   const location = PART_LOCATIONS[httpPart ?? 'body'] ?? 'body'
   const fromText = httpPart !== 'body'

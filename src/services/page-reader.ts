@@ -6,6 +6,7 @@
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
+import type { PageFormat } from '../domain/import/formats.js'
 import type { PageReading } from '../domain/import/index.js'
 import type { ReadPageAnswer, ReadPageTask } from '../workers/read-page.js'
 
@@ -18,7 +19,8 @@ export interface PageReaderOptions {
   heapMb: number
 }
 
-export const PAGE_READER_DEFAULTS: PageReaderOptions = { budgetMs: 800, maxQueue: 8, heapMb: 64 }
+// A five-page PDF takes about 70–350 ms here, a text page 1–2 ms: 2 s leaves room for a slow machine.
+export const PAGE_READER_DEFAULTS: PageReaderOptions = { budgetMs: 2000, maxQueue: 8, heapMb: 128 }
 
 /** Why a page was not read: the page (422), or the service's load (503). */
 export class PageNotRead extends Error {
@@ -32,7 +34,7 @@ export class PageNotRead extends Error {
 }
 
 export interface PageReader {
-  read(input: string, kind: 'text' | 'html'): Promise<PageReading>
+  read(input: string | Uint8Array, kind: PageFormat): Promise<PageReading>
   close(): Promise<void>
 }
 

@@ -1,17 +1,25 @@
-// The worker thread's side of services/page-reader.ts: reads one page and answers with what it
-// says, or with why it is not readable. Runs only the pure reader of src/domain/import.
-import { readPage, type PageReading } from '../domain/import/index.js'
+// The worker thread's side of services/page-reader.ts: reads one page (text, HTML, PDF or Word)
+// and answers with what it says, or with why it is not readable. Runs only the pure reader of
+// src/domain/import.
+import { readFile, readPage, type PageReading } from '../domain/import/index.js'
 import { UnreadableReport } from '../domain/import/errors.js'
+import type { PageFormat } from '../domain/import/formats.js'
 
 export interface ReadPageTask {
-  input: string
-  kind: 'text' | 'html'
+  /** The page as text (text, html) or the file's bytes (pdf, docx). */
+  input: string | Uint8Array
+  kind: PageFormat
 }
 
 export type ReadPageAnswer = { ok: true; reading: PageReading } | { ok: false; reason: string }
 
-export default function readPageTask({ input, kind }: ReadPageTask): ReadPageAnswer {
+export default async function readPageTask({ input, kind }: ReadPageTask): Promise<ReadPageAnswer> {
   try {
+    if (kind === 'pdf' || kind === 'docx') {
+      if (typeof input === 'string') throw new UnreadableReport(`A ${kind} file comes as bytes`)
+      return { ok: true, reading: await readFile(input, kind) }
+    }
+    if (typeof input !== 'string') throw new UnreadableReport('A page comes as text')
     return { ok: true, reading: readPage(input, kind) }
   } catch (error) {
     // A class does not survive the thread boundary: the reason is sent as data.

@@ -2,7 +2,10 @@
 // is found through a registry look-up passed in.
 import type { CellTree, Report } from '../report.js'
 import { TEMPLATES, type TemplateId } from '../templates.js'
-import { toDocument } from './document.js'
+import { toDocument, type PageDocument } from './document.js'
+import { docxToHtml } from './docx.js'
+import type { FileFormat, PageFormat } from './formats.js'
+import { fromPdf } from './pdf.js'
 import { UnreadableReport } from './errors.js'
 import { readProse, type Prose, type StatedYears } from './prose.js'
 import { detectTemplate, readCells, type ReadCells } from './reader.js'
@@ -24,6 +27,8 @@ export const YEAR_SOURCES = ['query', 'title', 'period', 'fileName', 'date'] as 
 export type YearSource = (typeof YEAR_SOURCES)[number]
 
 export interface Detected {
+  /** The form the report came in: text, html, pdf or docx. */
+  format: PageFormat
   template: TemplateId
   year: number | null
   yearSource: YearSource | null
@@ -92,6 +97,8 @@ function put(tree: CellTree, path: readonly string[], value: number | string | n
 
 /** What the page itself says: everything an import reads before the registry is consulted. */
 export interface PageReading {
+  /** The form the report came in. */
+  format: PageFormat
   template: TemplateId
   tables: CellTree
   prose: Prose
@@ -103,8 +110,18 @@ export interface PageReading {
  * route runs it in a worker thread with a time budget; see services/page-reader.ts).
  */
 export function readPage(input: string, kind: 'text' | 'html'): PageReading {
-  const read = toDocument(input, kind)
-  const simplify = simplifierFor(input)
+  return readDocument(toDocument(input, kind), input, kind)
+}
+
+/** Reads a PDF or a Word document the same way (both are parsed asynchronously). */
+export async function readFile(data: Uint8Array, format: FileFormat): Promise<PageReading> {
+  if (format === 'docx') return { ...readPage(await docxToHtml(data), 'html'), format }
+  const page = await fromPdf(data)
+  return readDocument(page, `${page.lines.join('\n')}\n${page.cells.join('\n')}`, format)
+}
+
+function readDocument(read: PageDocument, text: string, format: PageFormat): PageReading {
+  const simplify = simplifierFor(text)
   const page = simplify ? { lines: read.lines.map(simplify), cells: read.cells.map(simplify) } : read
   const template = detectTemplate(page.cells)
   if (!template) {
@@ -119,7 +136,7 @@ export function readPage(input: string, kind: 'text' | 'html'): PageReading {
   const tables: CellTree = {}
   for (const cell of TEMPLATES[template].cells) put(tables, cell.path, cells.values.get(cell.code) ?? null)
   if (template === 'gb2019') put(tables, ['proactive', 'procurement', 'amountUnit'], cells.amountUnit)
-  return { template, tables, prose, cells }
+  return { format, template, tables, prose, cells }
 }
 
 /** The canonical report from what the page says, the unit found in the registry unless given. */
@@ -128,7 +145,7 @@ export function completeImport(
   registry: RegistryLookup,
   options: ImportOptions = {}
 ): ImportResult {
-  const { template, tables, prose, cells } = reading
+  const { format, template, tables, prose, cells } = reading
   const organ = prose.meta.organ ?? null
   const organDivision = classifyOrgan(issuerOf(prose), registry)
   const match: UnitMatch = options.unit
@@ -166,6 +183,7 @@ export function completeImport(
   return {
     report,
     detected: {
+      format,
       template,
       year: chosen.year,
       yearSource: chosen.source,

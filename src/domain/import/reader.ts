@@ -181,6 +181,11 @@ export function readCells(cells: readonly string[], template: TemplateId): ReadC
         i = end
       }
     }
+    // Header words that could not be told (cells of a PDF run together, `结果维结果纠…`) stand
+    // between the last one told and the figures: the figures start at the first value after it.
+    let first = end + 1
+    while (first < cells.length && first < end + 40 && readValue(cells[first]!).kind === 'text') first++
+    if (first < cells.length && readValue(cells[first]!).kind !== 'text') end = first - 1
     place(appealCells, end + 1, tableOf(template, 'appeals').zh)
   }
   return { values, amountUnit, notFound, notes }
