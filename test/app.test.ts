@@ -24,7 +24,7 @@ t.test('configuration', async (t) => {
     writeLimitPerMinute: 120,
     authFailureLimitPerMinute: 20,
     importLimitPerMinute: 30,
-    importTimeBudgetMs: 800,
+    importTimeBudgetMs: 2000,
     publicUrl: null,
     trustProxy: false
   })
