@@ -88,7 +88,7 @@ export async function fileImportBenchmarks(seconds = 1) {
   const results = []
   for (const [name, file, format] of cases) {
     const data = readFileSync(new URL(file, documents))
-    await readFile(data, format) // loads pdf.js or mammoth, outside the measure
+    await readFile(data, format) // loads pdf.js or jszip, outside the measure
     let n = 0
     const start = performance.now()
     while (performance.now() - start < seconds * 1000) {

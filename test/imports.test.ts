@@ -27,13 +27,17 @@ const HTML = readFileSync(new URL('fixtures/fengshi-2020.html', import.meta.url)
 
 const DOCUMENTS = new URL('fixtures/documents/', import.meta.url).pathname
 
-/** A PDF of one page that holds a picture only (a filled rectangle), as a scanner makes them. */
-function scannedPdf(): Uint8Array {
+/** A PDF whose pages hold a picture only (a filled rectangle), as a scanner makes them. */
+function scannedPdf(pages = 1): Uint8Array {
+  const kids = Array.from({ length: pages }, (_, i) => `${i + 4} 0 R`).join(' ')
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>',
-    '<< /Length 26 >>\nstream\n0.5 g 50 50 495 742 re f\nendstream'
+    `<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`,
+    '<< /Length 26 >>\nstream\n0.5 g 50 50 495 742 re f\nendstream',
+    ...Array.from(
+      { length: pages },
+      () => '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources << >> >>'
+    )
   ]
   let pdf = '%PDF-1.4\n'
   const offsets = objects.map((body, i) => {
@@ -197,6 +201,18 @@ t.test('PDF and Word files, as organs make them (test/fixtures/documents, script
     }
   }
 
+  t.test('the Word files have merged cells, both ways', async (t) => {
+    const { default: JSZip } = await import('jszip')
+    for (const file of files.filter((name) => name.endsWith('.docx'))) {
+      const zip = await JSZip.loadAsync(readFileSync(join(DOCUMENTS, file)))
+      const xml = (await zip.file('word/document.xml')?.async('string')) ?? ''
+      t.ok(
+        /<w:gridSpan w:val="[2-9]/.test(xml) && /<w:vMerge w:val="restart"/.test(xml),
+        `${file}: gridSpan and vMerge`
+      )
+    }
+  })
+
   t.test('a table continued on the next page', async (t) => {
     const data = new Uint8Array(readFileSync(join(DOCUMENTS, 'kanshi-2021-gb2021.word.pdf')))
     const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs')
@@ -215,9 +231,19 @@ t.test('PDF and Word files, as organs make them (test/fixtures/documents, script
     t.same(cellsOf(result.report), cellsOf(kanshi2021()), 'and is read whole')
   })
 
-  t.test('a PDF without a text layer (a scan) is refused, saying so', async (t) => {
+  t.test('a PDF without a text layer (a scan) is refused, saying so; so are broken files', async (t) => {
     await t.rejects(readFile(scannedPdf(), 'pdf'), { message: /no text layer \(a scan\)/ })
     await t.rejects(readFile(new TextEncoder().encode('%PDF-1.4 nonsense'), 'pdf'), { message: /not a readable PDF/ })
+    await t.rejects(readFile(scannedPdf(201), 'pdf'), { message: /201 pages/ }, 'the page bound')
+    const { default: JSZip } = await import('jszip')
+    const flood = new JSZip().file(
+      'word/document.xml',
+      `<w:document><w:body><w:tbl><w:tr>${'<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>'.repeat(20_001)}` +
+        '</w:tr></w:tbl></w:body></w:document>'
+    )
+    await t.rejects(readFile(await flood.generateAsync({ type: 'uint8array' }), 'docx'), {
+      message: /more than 20000 table cells/
+    })
     await t.rejects(readFile(new TextEncoder().encode('PK\x03\x04 nonsense'), 'docx'), {
       message: /not a readable Word document/
     })

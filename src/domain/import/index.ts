@@ -3,7 +3,7 @@
 import type { CellTree, Report } from '../report.js'
 import { TEMPLATES, type TemplateId } from '../templates.js'
 import { toDocument, type PageDocument } from './document.js'
-import { docxToHtml } from './docx.js'
+import { fromDocx } from './docx.js'
 import type { FileFormat, PageFormat } from './formats.js'
 import { fromPdf } from './pdf.js'
 import { UnreadableReport } from './errors.js'
@@ -115,8 +115,7 @@ export function readPage(input: string, kind: 'text' | 'html'): PageReading {
 
 /** Reads a PDF or a Word document the same way (both are parsed asynchronously). */
 export async function readFile(data: Uint8Array, format: FileFormat): Promise<PageReading> {
-  if (format === 'docx') return { ...readPage(await docxToHtml(data), 'html'), format }
-  const page = await fromPdf(data)
+  const page = format === 'docx' ? await fromDocx(data) : await fromPdf(data)
   return readDocument(page, `${page.lines.join('\n')}\n${page.cells.join('\n')}`, format)
 }
 
