@@ -80,9 +80,10 @@ export function validationBenchmarks() {
 export async function fileImportBenchmarks(seconds = 1) {
   const documents = new URL('../test/fixtures/documents/', import.meta.url)
   const cases = [
-    ['import a 4-page PDF exported by LibreOffice (gb2021)', 'kanshi-2021-gb2021.word.pdf', 'pdf'],
-    ['import a 5-page PDF printed by Chromium (gb2021)', 'kanshi-2021-gb2021.chromium.pdf', 'pdf'],
-    ['import a 7-page PDF printed by Chromium (gb2019)', 'fengshi-2020-gb2019.chromium.pdf', 'pdf'],
+    ['import a 6-page PDF exported by LibreOffice (gb2021)', 'kanshi-2021-gb2021.word.pdf', 'pdf'],
+    ['import an 8-page PDF exported by LibreOffice (gb2019)', 'fengshi-2020-gb2019.word.pdf', 'pdf'],
+    ['import a 4-page PDF printed by Chromium (gb2021)', 'kanshi-2021-gb2021.chromium.pdf', 'pdf'],
+    ['import a 6-page PDF printed by Chromium (gb2019)', 'fengshi-2020-gb2019.chromium.pdf', 'pdf'],
     ['import a Word .docx with merged cells (gb2021)', 'kanshi-2021-gb2021.docx', 'docx']
   ] as const
   const results = []
