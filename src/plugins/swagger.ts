@@ -41,7 +41,7 @@ export default fp(
           { name: 'templates', description: 'The national templates and their rules' },
           { name: 'aggregates', description: 'Sums, coverage and deadlines for any division or the whole country' },
           { name: 'exports', description: 'Bulk CSV and NDJSON, streamed' },
-          { name: 'imports', description: 'Published reports (text or HTML) read into canonical reports' },
+          { name: 'imports', description: 'Published reports (text, HTML, PDF or Word) read into canonical reports' },
           { name: 'quality', description: 'Findings across a division, and reviewers’ explanations' },
           { name: 'access', description: 'Tokens and the audit trail (admins; districts read their own audit)' }
         ]
