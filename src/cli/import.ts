@@ -48,8 +48,7 @@ async function read(file: string): Promise<PageReading> {
   const bytes = readFileSync(file)
   const kind = sniff(bytes)
   if (kind === 'legacy' || /\.(doc|wps)$/i.test(file)) throw new Error(LEGACY_ADVICE)
-  if (kind === 'pdf') return readFile(bytes, 'pdf')
-  if (kind === 'zip') return readFile(bytes, 'docx')
+  if (kind) return readFile(bytes, kind)
   const format: PageFormat =
     /\.html?$/i.test(file) || /^\s*<(!doctype|html)/i.test(bytes.toString('utf8', 0, 200)) ? 'html' : 'text'
   return readPage(bytes.toString('utf8'), format)

@@ -115,10 +115,9 @@ const ImportResult = Type.Object({
  */
 function formatOf(contentType: string, body: string | Buffer): { input: string | Uint8Array; format: PageFormat } {
   if (typeof body === 'string') return { input: body, format: contentType.startsWith('text/html') ? 'html' : 'text' }
-  const kind = sniff(body)
-  if (kind === 'pdf') return { input: body, format: 'pdf' }
-  if (kind === 'zip') return { input: body, format: 'docx' }
-  if (kind === 'legacy') throw new UnsupportedMediaType(LEGACY_ADVICE)
+  const format = sniff(body)
+  if (format === 'pdf' || format === 'docx') return { input: body, format }
+  if (format === 'legacy') throw new UnsupportedMediaType(LEGACY_ADVICE)
   throw new UnsupportedMediaType(
     `The body is not a PDF (it does not start with %PDF-) nor a Word document (.docx, a zip); ` +
       `send pages as ${MEDIA_TYPES.text} or ${MEDIA_TYPES.html}`

@@ -92,28 +92,14 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
     .from(reports)
     .where(and(eq(reports.unitCode, sql.placeholder('unit')), eq(reports.year, sql.placeholder('year'))))
     .prepare()
-  const revisionQuery = db
-    .select()
-    .from(reportRevisions)
-    .where(
-      and(
-        eq(reportRevisions.reportId, sql.placeholder('reportId')),
-        eq(reportRevisions.revision, sql.placeholder('revision'))
-      )
-    )
-    .prepare()
+  const oneRevision = and(
+    eq(reportRevisions.reportId, sql.placeholder('reportId')),
+    eq(reportRevisions.revision, sql.placeholder('revision'))
+  )
+  const revisionQuery = db.select().from(reportRevisions).where(oneRevision).prepare()
   // A PUT compares with the current revision's hash and status, never its body: not read, not parsed.
   const { body: _body, ...revisionMeta } = getTableColumns(reportRevisions)
-  const revisionMetaQuery = db
-    .select(revisionMeta)
-    .from(reportRevisions)
-    .where(
-      and(
-        eq(reportRevisions.reportId, sql.placeholder('reportId')),
-        eq(reportRevisions.revision, sql.placeholder('revision'))
-      )
-    )
-    .prepare()
+  const revisionMetaQuery = db.select(revisionMeta).from(reportRevisions).where(oneRevision).prepare()
   const head = (unit: string, year: number): ReportHead | undefined => headQuery.get({ unit, year })
 
   // The statements of a submission's write, prepared once (prepared.ts); the nullable timestamps

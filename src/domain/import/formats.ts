@@ -29,12 +29,12 @@ export const LEGACY_ADVICE =
 const startsWith = (data: Uint8Array, bytes: readonly number[]) => bytes.every((byte, i) => data[i] === byte)
 
 /**
- * What a file is by its first bytes: a PDF (`%PDF-`), a zip (a .docx is one), a legacy OLE
- * compound file (.doc, .wps, .xls), or none of these.
+ * What a file is by its first bytes: a PDF (`%PDF-`), a Word document (a zip: docx.ts says so
+ * if it holds no word/document.xml), a legacy OLE compound file (.doc, .wps, .xls), or none of these.
  */
-export function sniff(data: Uint8Array): 'pdf' | 'zip' | 'legacy' | undefined {
+export function sniff(data: Uint8Array): FileFormat | 'legacy' | undefined {
   if (startsWith(data, [0x25, 0x50, 0x44, 0x46, 0x2d])) return 'pdf'
-  if (startsWith(data, [0x50, 0x4b, 0x03, 0x04])) return 'zip'
+  if (startsWith(data, [0x50, 0x4b, 0x03, 0x04])) return 'docx'
   if (startsWith(data, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return 'legacy'
   return undefined
 }

@@ -122,8 +122,7 @@ async function readItems(data: Uint8Array): Promise<Item[][]> {
 // same: Kangxi radicals (U+2F00–) have compatibility decompositions (NFKC), the Radicals
 // Supplement (U+2E80–) do not; the simplified-form radicals met in reports are mapped here.
 const RADICALS: Record<string, string> = Object.fromEntries(
-  [...'⺠民⺟母⻅见⻆角⻉贝⻋车⻓长⻔门⻘青⻙韦⻚页⻛风⻜飞⻝食⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻬齐⻮齿⻰龙⻳龟']
-    .join('')
+  '⺠民⺟母⻅见⻆角⻉贝⻋车⻓长⻔门⻘青⻙韦⻚页⻛风⻜飞⻝食⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻬齐⻮齿⻰龙⻳龟'
     .match(/../gu)!
     .map((pair) => [...pair] as [string, string])
 )
@@ -177,6 +176,8 @@ const isFigure = (cell: Item) => {
 }
 /** Stands for text cut off at the page's edge: never read as a figure. */
 const CLIPPED = '(cut off at the edge of the page)'
+/** Stands for a row whose figures cannot all be put in columns. */
+const UNPLACED = '(figures not in the columns of their table)'
 /** Stands for a cell whose figure cannot be read: text, so that the reader leaves its row blank. */
 const WRAPPED = '(figure wrapped over two lines)'
 /** Longer text is prose, not a table's cell (as in plain text). */
@@ -240,7 +241,13 @@ function tableCells(lines: Line[]): string[] {
     const first = label
       ? columns.findIndex((c) => c.from >= label.right)
       : columns.findIndex((c) => c.to >= figures[0]!.x)
-    for (let i = Math.max(0, first); i < columns.length; i++) {
+    // A figure outside the columns read for the row (under its label) has no known cell: the
+    // row is left unread rather than its figures placed in the wrong cells.
+    if (first < 0 || figures.some((f) => columnOf(f) < first)) {
+      out.push(UNPLACED)
+      continue
+    }
+    for (let i = first; i < columns.length; i++) {
       if (unreadable.get(line)?.has(i)) {
         out.push(WRAPPED)
         continue
