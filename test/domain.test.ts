@@ -3,14 +3,8 @@
 import t from 'tap'
 import { defaultDeadline, isOnTime } from '../src/domain/deadlines.js'
 import { isJump, modifiedZ, readNumber, signature, similarity } from '../src/domain/quality.js'
-import {
-  canonicalJson,
-  cellValues,
-  contentHash,
-  diffReports,
-  type CellTree,
-  type Report
-} from '../src/domain/report.js'
+import { contentHash } from '../src/domain/content-hash.js'
+import { canonicalJson, cellValues, diffReports, type CellTree, type Report } from '../src/domain/report.js'
 import { evaluateRules, RULES, type Violation } from '../src/domain/rules.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ifMatchHolds, noneMatchHits, parseEntityTags } from '../src/domain/conditional.js'

@@ -14,20 +14,32 @@ import {
 /** The text to print in a cell, by cell code (an empty string leaves the cell blank). */
 export type CellText = (code: string) => string
 
+/**
+ * One cell of a printed table: a heading or label (`text`), or a figure (`code`, the cell code
+ * whose value it shows). The compiled report prints it; the entry page puts an input there.
+ */
+export interface LayoutCell {
+  text: string
+  code?: string
+  rowspan?: number
+  colspan?: number
+  /** A header cell (th): the column headings and the section titles. */
+  header?: boolean
+}
+export type LayoutRow = LayoutCell[]
+
 interface Span {
   rowspan?: number
   colspan?: number
-  header?: boolean
 }
 
-function td(text: string, { rowspan = 1, colspan = 1, header = false }: Span = {}): string {
-  const tag = header ? 'th' : 'td'
-  const spans = `${rowspan > 1 ? ` rowspan="${rowspan}"` : ''}${colspan > 1 ? ` colspan="${colspan}"` : ''}`
-  return `<${tag}${spans}>${escape(text)}</${tag}>`
-}
-
-const th = (text: string, span: Omit<Span, 'header'> = {}) => td(text, { ...span, header: true })
-const tr = (cells: readonly string[]) => `<tr>${cells.join('')}</tr>`
+const spans = ({ rowspan = 1, colspan = 1 }: Span): Span => ({
+  ...(rowspan > 1 ? { rowspan } : {}),
+  ...(colspan > 1 ? { colspan } : {})
+})
+const th = (text: string, span: Span = {}): LayoutCell => ({ text, header: true, ...spans(span) })
+const label = (text: string, span: Span = {}): LayoutCell => ({ text, ...spans(span) })
+const figure = (code: string, span: Span = {}): LayoutCell => ({ text: '', code, ...spans(span) })
 
 /** Consecutive items sharing a key, in order: the merged header cells of a printed form. */
 function runs<T>(items: readonly T[], key: (item: T) => string | undefined): Array<{ key?: string; items: T[] }> {
@@ -45,9 +57,9 @@ function runs<T>(items: readonly T[], key: (item: T) => string | undefined): Arr
  * Two header rows over a list of columns: a grouped column's group spans its run, an ungrouped
  * column spans both rows.
  */
-function groupedHeader(columns: ReadonlyArray<Label & { group?: Label }>): [string[], string[]] {
-  const top: string[] = []
-  const bottom: string[] = []
+function groupedHeader(columns: ReadonlyArray<Label & { group?: Label }>): [LayoutRow, LayoutRow] {
+  const top: LayoutRow = []
+  const bottom: LayoutRow = []
   for (const run of runs(columns, (c) => c.group?.zh)) {
     if (run.key === undefined) top.push(...run.items.map((c) => th(c.zh, { rowspan: 2 })))
     else {
@@ -59,20 +71,20 @@ function groupedHeader(columns: ReadonlyArray<Label & { group?: Label }>): [stri
 }
 
 /** 二: one block per article of 第二十条, each with its own header row. */
-function proactive(template: TemplateId, text: CellText): string {
+function proactive(template: TemplateId): LayoutRow[] {
   const rows = tableOf(template, 'proactive').rows
   const width = 1 + Math.max(...rows.map((row) => row.columns!.length))
-  const out: string[] = []
+  const out: LayoutRow[] = []
   for (const section of runs(rows, (row) => row.section)) {
     const columns = section.items[0]!.columns!
     // The last column spans what the section does not use.
     const span = (i: number) => ({ colspan: i === columns.length - 1 ? width - columns.length : 1 })
-    out.push(tr([th(section.key!, { colspan: width })]))
-    out.push(tr([th('信息内容'), ...columns.map((c, i) => th(c.zh, span(i)))]))
+    out.push([th(section.key!, { colspan: width })])
+    out.push([th('信息内容'), ...columns.map((c, i) => th(c.zh, span(i)))])
     for (const row of section.items)
-      out.push(tr([td(row.zh), ...row.columns!.map((c, i) => td(text(`proactive.${row.key}.${c.key}`), span(i)))]))
+      out.push([label(row.zh), ...row.columns!.map((c, i) => figure(`proactive.${row.key}.${c.key}`, span(i)))])
   }
-  return `<table class="t2">${out.join('\n')}</table>`
+  return out
 }
 
 /** Leaves under a row, for the rowspan of its label. */
@@ -93,42 +105,44 @@ function requestRows(template: TemplateId, unclassified: boolean): readonly RowD
 }
 
 /** 三: as many label columns as the rows nest (一 … 四, (一) … (七), 1. …), then the applicant columns. */
-function requests(template: TemplateId, text: CellText, unclassified: boolean): string {
+function requests(template: TemplateId, unclassified: boolean): LayoutRow[] {
   const table = tableOf(template, 'requests')
   const rows = requestRows(template, unclassified)
   const labelColumns = Math.max(...rows.map(depth))
   const columns = rows[0]!.columns!
   const [groups, kinds] = groupedHeader(columns)
-  const header = [
-    tr([
+  const out: LayoutRow[] = [
+    [
       th(table.note ?? '', { rowspan: 3, colspan: labelColumns }),
       th(table.columnsHeading?.zh ?? '', { colspan: columns.length })
-    ]),
-    tr(groups),
-    tr(kinds)
+    ],
+    groups,
+    kinds
   ]
-  const body: string[] = []
-  const walk = (row: RowDef, level: number, path: string, pending: string): void => {
+  const walk = (row: RowDef, level: number, path: string, pending: LayoutRow): void => {
     const here = `${path}.${row.key}`
     if (row.children) {
       row.children.forEach((child, i) =>
-        walk(child, level + 1, here, i === 0 ? pending + td(row.zh, { rowspan: leaves(row) }) : '')
+        walk(child, level + 1, here, i === 0 ? [...pending, label(row.zh, { rowspan: leaves(row) })] : [])
       )
       return
     }
-    const label = td(row.zh, { colspan: labelColumns - level })
-    body.push(tr([pending, label, ...row.columns!.map((c) => td(text(`${here}.${c.key}`)))]))
+    out.push([
+      ...pending,
+      label(row.zh, { colspan: labelColumns - level }),
+      ...row.columns!.map((c) => figure(`${here}.${c.key}`))
+    ])
   }
-  for (const row of rows) walk(row, 0, 'requests', '')
-  return `<table class="t3">${[...header, ...body].join('\n')}</table>`
+  for (const row of rows) walk(row, 0, 'requests', [])
+  return out
 }
 
 /** 四: one column group per row (行政复议; 行政诉讼's two under their group), one row of figures. */
-function appeals(template: TemplateId, text: CellText): string {
+function appeals(template: TemplateId): LayoutRow[] {
   const rows = tableOf(template, 'appeals').rows
-  const top: string[] = []
-  const middle: string[] = []
-  const bottom: string[] = []
+  const top: LayoutRow = []
+  const middle: LayoutRow = []
+  const bottom: LayoutRow = []
   for (const run of runs(rows, (row) => row.group?.zh)) {
     const width = run.items.reduce((n, row) => n + row.columns!.length, 0)
     if (run.key === undefined) {
@@ -144,27 +158,51 @@ function appeals(template: TemplateId, text: CellText): string {
       }
     }
   }
-  const figures = rows.flatMap((row) => row.columns!.map((c) => td(text(`appeals.${row.key}.${c.key}`))))
-  return `<table class="t4">${[tr(top), tr(middle), tr(bottom), tr(figures)].join('\n')}</table>`
+  const figures = rows.flatMap((row) => row.columns!.map((c) => figure(`appeals.${row.key}.${c.key}`)))
+  return [top, middle, bottom, figures]
+}
+
+/**
+ * A table as on the national form of `template`: its rows of header, label and figure cells.
+ * `unclassified` adds, under gb2021's （六）, a row for gb2019 reports' undivided （六） (cell codes
+ * requests.outcomes.other.unclassified.*).
+ */
+export function tableLayout(
+  template: TemplateId,
+  key: TableKey,
+  options: { unclassified?: boolean } = {}
+): LayoutRow[] {
+  if (key === 'proactive') return proactive(template)
+  if (key === 'requests') return requests(template, (options.unclassified ?? false) && template === 'gb2021')
+  return appeals(template)
+}
+
+/** The class of each table's element in the compiled report (and its print styles). */
+export const TABLE_CLASSES: Record<TableKey, string> = { proactive: 't2', requests: 't3', appeals: 't4' }
+
+function cellHtml(cell: LayoutCell, text: CellText): string {
+  const tag = cell.header ? 'th' : 'td'
+  const rowspan = cell.rowspan ? ` rowspan="${cell.rowspan}"` : ''
+  const attributes = `${rowspan}${cell.colspan ? ` colspan="${cell.colspan}"` : ''}`
+  return `<${tag}${attributes}>${escape(cell.code === undefined ? cell.text : text(cell.code))}</${tag}>`
 }
 
 /** The heading of each table, as the form prints it (the same in both templates). */
 export const tableHeading = (key: TableKey): string => tableOf('gb2021', key).zh
 
-/**
- * The three tables as on the national form of `template`. `unclassified` adds, under gb2021's
- * （六）, a row for gb2019 reports' undivided （六） (cell codes requests.outcomes.other.unclassified.*).
- */
+/** The three tables as HTML, laid out as on the national form of `template` (see tableLayout). */
 export function renderTables(
   template: TemplateId,
   text: CellText,
   options: { unclassified?: boolean } = {}
 ): Record<TableKey, string> {
-  return {
-    proactive: proactive(template, text),
-    requests: requests(template, text, (options.unclassified ?? false) && template === 'gb2021'),
-    appeals: appeals(template, text)
+  const html = (key: TableKey) => {
+    const rows = tableLayout(template, key, options).map(
+      (row) => `<tr>${row.map((c) => cellHtml(c, text)).join('')}</tr>`
+    )
+    return `<table class="${TABLE_CLASSES[key]}">${rows.join('\n')}</table>`
   }
+  return { proactive: html('proactive'), requests: html('requests'), appeals: html('appeals') }
 }
 
 export interface FlatRow {

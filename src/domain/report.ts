@@ -1,5 +1,5 @@
-// The canonical report: its shape, reading cells out of it, and comparing two reports.
-import { createHash } from 'node:crypto'
+// The canonical report: its shape, reading cells out of it, and comparing two reports. Free of
+// Node's modules: the entry page runs it (with the rules) in the browser.
 import { TEMPLATES, type CellDef, type TemplateId } from './templates.js'
 
 export const REPORT_STATUSES = ['draft', 'submitted', 'accepted', 'returned'] as const
@@ -138,11 +138,6 @@ function stringify(value: unknown): string | undefined {
     text += (text.length === 1 ? '' : ',') + quotedKey(key) + item
   }
   return text + '}'
-}
-
-/** A digest of everything a revision stores, used to tell an identical re-submission. */
-export function contentHash(report: Report): string {
-  return createHash('sha256').update(canonicalJson(report)).digest('base64url')
 }
 
 export interface CellChange {

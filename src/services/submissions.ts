@@ -5,7 +5,8 @@ import type { Signatures } from '../db/repositories/peers.js'
 import { ConcurrentChangeError, type ReportHead } from '../db/repositories/reports.js'
 import { signature } from '../domain/quality.js'
 import type { Repositories } from '../plugins/db.js'
-import { contentHash, isPublic, type Report } from '../domain/report.js'
+import { contentHash } from '../domain/content-hash.js'
+import { isPublic, type Report } from '../domain/report.js'
 import type { ImportResult } from '../domain/import/index.js'
 import { evaluateAvailable, evaluateRules, type Evaluation, type SkippedRule } from '../domain/rules.js'
 import { decideSubmission, reportTag } from '../domain/submission.js'
@@ -19,6 +20,14 @@ import {
   validationError,
   type FieldIssue
 } from '../errors.js'
+
+export interface SubmitOptions {
+  ifMatch?: string | undefined
+  /** `*`: store only when the unit has no report for the year yet. */
+  ifNoneMatch?: string | undefined
+  amendmentReason?: string | undefined
+  context: RequestContext
+}
 
 export interface Submitted {
   head: ReportHead
@@ -110,10 +119,7 @@ export function createSubmissions(
   }
 
   /** Stores `report` as a new revision, or says it is unchanged; throws the problem otherwise. */
-  function submit(
-    report: Report,
-    options: { ifMatch?: string | undefined; amendmentReason?: string | undefined; context: RequestContext }
-  ): Submitted {
+  function submit(report: Report, options: SubmitOptions): Submitted {
     const { unit, year } = report
     const current = reports.currentMeta(unit, year)
     const signatures = signaturesOf(report)
@@ -135,6 +141,7 @@ export function createSubmissions(
       contentHash: hash,
       evaluation,
       ifMatch: options.ifMatch,
+      ifNoneMatch: options.ifNoneMatch,
       amendmentReason: options.amendmentReason
     })
     switch (decision.kind) {
@@ -231,7 +238,7 @@ export function createSubmissions(
   }
 
   /** `submit`, committed with the other submissions of the same turn of the event loop. */
-  function submitTogether(report: Report, options: Parameters<typeof submit>[1]): Promise<Submitted> {
+  function submitTogether(report: Report, options: SubmitOptions): Promise<Submitted> {
     return new Promise((resolve, reject) => {
       if (queue.push({ report, options, resolve, reject }) === 1) setImmediate(flush)
     })

@@ -1,5 +1,6 @@
 // Bulk loading: many reports in one transaction (demo data, past years), rollups rebuilt after.
-import { contentHash, type Report, type ReportStatus } from '../../domain/report.js'
+import { contentHash } from '../../domain/content-hash.js'
+import type { Report, ReportStatus } from '../../domain/report.js'
 import type { Timeliness } from '../../domain/deadlines.js'
 import type { Violation } from '../../domain/rules.js'
 import type { Db } from '../connection.js'

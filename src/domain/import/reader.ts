@@ -2,6 +2,7 @@
 // the template's order), and the cells after it are read as that row's columns. Nothing is
 // guessed: a row that is not found, or whose cells are not values, leaves its cells null.
 import { tableOf, TEMPLATE_IDS, TEMPLATES, type CellDef, type RowDef, type TemplateId } from '../templates.js'
+import { fitsType } from '../cell-value.js'
 import { labelMatches, normalizeLabel, readValue, withoutNumbering, type ReadValue } from './text.js'
 
 export interface ReadCells {
@@ -134,9 +135,7 @@ export function readCells(cells: readonly string[], template: TemplateId): ReadC
   /** A figure the cell's type allows, or null with a note. */
   function checked(cell: CellDef, value: number | null, label: string): number | null {
     if (value === null) return null
-    const ok =
-      cell.type === 'amount' ? value >= 0 : Number.isInteger(value) && (cell.type === 'signedCount' || value >= 0)
-    if (ok) return value
+    if (fitsType(cell.type, value)) return value
     notes.push(`${label} · ${cell.column.zh}: ${value} is not a ${cell.type}; left blank`)
     notFound.push(cell.code)
     return null

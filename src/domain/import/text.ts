@@ -81,20 +81,4 @@ export function labelMatches(cell: string, label: string): boolean {
   return a.length >= 4 && b.length >= 4 && (b.startsWith(a) || a.startsWith(b))
 }
 
-export type ReadValue = { kind: 'blank' } | { kind: 'number'; value: number; unit?: 'yuan' | 'wan' } | { kind: 'text' }
-
-const BLANK = new Set(['', '/', '-', '--', '—', '——', '无', '空', 'null', 'n/a', '——'])
-
-/** A cell as data: a number (signed, decimal, with 元 or 万元), a blank, or text that is no value. */
-export function readValue(raw: string): ReadValue {
-  const text = raw
-    .normalize('NFKC')
-    .replace(/[\s,，]+/g, '')
-    .replace(/^＋/, '+')
-  if (BLANK.has(text.toLowerCase())) return { kind: 'blank' }
-  const match = /^([+-]?\d+(?:\.\d+)?)(万元|元)?$/.exec(text)
-  if (!match) return { kind: 'text' }
-  const value = Number(match[1])
-  if (!Number.isFinite(value)) return { kind: 'text' }
-  return match[2] ? { kind: 'number', value, unit: match[2] === '元' ? 'yuan' : 'wan' } : { kind: 'number', value }
-}
+export { readValue, type ReadValue } from '../cell-value.js'
