@@ -409,7 +409,12 @@ t.test('drafts and returned reports are private to their unit, its district and 
   })
 
   t.test('a returned report is private again', async (t) => {
-    await app.inject({ method: 'POST', url: `${url}/review`, headers: asAdmin(app), payload: { action: 'return' } })
+    await app.inject({
+      method: 'POST',
+      url: `${url}/review`,
+      headers: asAdmin(app),
+      payload: { action: 'return', comment: '请补正' }
+    })
     t.equal((await app.inject({ url })).statusCode, 404)
   })
 })

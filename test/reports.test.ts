@@ -650,3 +650,101 @@ t.test('a PUT that lands between a review’s read and its write is a 409, never
     'a review of what is current goes through'
   )
 })
+
+t.test('the review queue: submitted reports under a division, the longest waiting first', async (t) => {
+  const time = clock('2022-01-05T01:00:00Z')
+  const { app } = await build(t, { now: time.now })
+  const units = ['350803110', '350803109', '350803111']
+  for (const [i, unit] of units.entries()) {
+    time.set(`2022-01-0${5 + i}T01:00:00Z`)
+    t.equal((await put(app, `/v1/reports/${unit}/2021`, sample(unit, 2021, 'gb2021', i + 1))).statusCode, 201)
+  }
+  // A draft and an accepted report are not waiting.
+  await put(app, '/v1/reports/350803112/2021', { ...sample('350803112', 2021, 'gb2021'), status: 'draft' })
+  await put(app, '/v1/reports/350803113/2021', sample('350803113', 2021, 'gb2021'))
+  await review(app, '/v1/reports/350803113/2021', { action: 'accept' })
+  // Returned, then resubmitted: it waits from its resubmission, and says what it answers.
+  time.set('2022-01-10T01:00:00Z')
+  t.equal((await review(app, '/v1/reports/350803110/2021', { action: 'return', comment: '请核对' })).statusCode, 200)
+  await put(
+    app,
+    '/v1/reports/350803110/2021',
+    edit(sample('350803110', 2021, 'gb2021', 1), (r) => {
+      r.narrative = { ...r.narrative, other: '已核对。' }
+    })
+  )
+
+  const district = tokenFor(app, 'district', '350803')
+  const queue = (query: string, headers = district.headers) => app.inject({ url: `/v1/review-queue?${query}`, headers })
+  const first = await queue('under=350803&year=2021&limit=2')
+  t.equal(first.statusCode, 200)
+  t.same(
+    first.json().items.map((i: { unit: string }) => i.unit),
+    ['350803109', '350803111'],
+    'oldest first'
+  )
+  t.match(first.json().items[0], {
+    unitName: String,
+    revision: 1,
+    template: 'gb2021',
+    waitingSince: '2022-01-06T09:00:00.000+08:00',
+    errorCount: 0,
+    lastReview: null
+  })
+  t.equal(first.json().items[0].openFindings, first.json().items[0].warningCount, 'no warning explained yet')
+  const second = await queue(`under=350803&year=2021&limit=2&cursor=${first.json().nextCursor}`)
+  t.same(
+    second.json().items.map((i: { unit: string }) => i.unit),
+    ['350803110']
+  )
+  t.match(second.json().items[0], { revision: 2, lastReview: { action: 'return', comment: '请核对', revision: 1 } })
+  t.equal(second.json().nextCursor, null)
+
+  t.equal((await queue('under=350803')).json().items.length, 3, 'every year when none is given')
+  t.equal((await queue('under=350802')).statusCode, 403, 'outside the token’s scope')
+  t.equal((await queue('under=350803', tokenFor(app, 'unit', '350803109').headers)).statusCode, 403, 'not for units')
+  t.equal((await app.inject({ url: '/v1/review-queue?under=350803' })).statusCode, 401)
+  t.equal((await queue('year=2021')).statusCode, 400, 'under is required')
+})
+
+t.test('a return needs a comment; If-None-Match: * creates only', async (t) => {
+  const { app } = await build(t)
+  const report = sample('350803109', 2021, 'gb2021')
+  const url = '/v1/reports/350803109/2021'
+  t.equal((await put(app, url, report, { 'if-none-match': '*' })).statusCode, 201, 'created')
+  const again = await put(
+    app,
+    url,
+    edit(report, (r) => (r.narrative = { other: '二' })),
+    { 'if-none-match': '*' }
+  )
+  t.equal(again.statusCode, 412, 'a second create is refused')
+  t.equal(await revisionCount(app, url), 1)
+
+  for (const comment of [undefined, '   ']) {
+    const refused = await review(app, url, comment === undefined ? { action: 'return' } : { action: 'return', comment })
+    t.equal(refused.statusCode, 400)
+    t.match(refused.json().errors, [{ pointer: '/comment', message: /required to return/ }])
+  }
+  t.equal((await get(app, url)).json().status, 'submitted', 'nothing changed')
+})
+
+t.test('GET /v1/tokens/current: the caller’s own token', async (t) => {
+  const { app } = await build(t)
+  const unit = tokenFor(app, 'unit', '350803109')
+  const mine = await app.inject({ url: '/v1/tokens/current', headers: unit.headers })
+  t.equal(mine.statusCode, 200)
+  t.match(mine.json(), {
+    id: unit.id,
+    role: 'unit',
+    scope: '350803109',
+    division: { code: '350803109', name: '峰市镇', level: 'township' }
+  })
+  t.notOk('token' in mine.json(), 'never the secret')
+  t.equal(mine.headers['cache-control'], 'no-store')
+  t.match((await app.inject({ url: '/v1/tokens/current', headers: asAdmin(app) })).json(), {
+    role: 'admin',
+    division: null
+  })
+  t.equal((await app.inject({ url: '/v1/tokens/current' })).statusCode, 401)
+})

@@ -21,6 +21,8 @@ export interface SubmissionInput {
   evaluation: Evaluation
   /** The If-Match header as sent, if any. */
   ifMatch: string | undefined
+  /** The If-None-Match header as sent: `*` stores only when the report does not exist yet. */
+  ifNoneMatch?: string | undefined
   amendmentReason: string | undefined
 }
 
@@ -67,6 +69,9 @@ export function decideSubmission(input: SubmissionInput): SubmissionDecision {
   const { current } = input
   if (input.ifMatch !== undefined && !ifMatchHolds(input.ifMatch, current?.tag)) {
     return { kind: 'precondition-failed', expected: input.ifMatch, actual: current?.tag ?? 'none' }
+  }
+  if (current && input.ifNoneMatch?.trim() === '*') {
+    return { kind: 'precondition-failed', expected: 'no report yet (If-None-Match: *)', actual: current.tag }
   }
   // A returned report sent back as it was is a resubmission, not a no-op.
   if (current && current.contentHash === input.contentHash && current.status !== 'returned')

@@ -24,6 +24,8 @@ export interface AccessRule {
   scope?: (request: FastifyRequest) => string
   /** When the rule applies, if not always (e.g. an import only when it stores its result). */
   when?: (request: FastifyRequest) => boolean
+  /** A read that takes a token (the review queue): not counted against the token's writes a minute. */
+  read?: boolean
 }
 
 /**
@@ -143,6 +145,7 @@ export default fp(
       if (code !== undefined && !covers(actor, code)) {
         throw new Forbidden(`The token's scope (${actor.scope}) does not include ${code}`)
       }
+      if (rule.read) return
       const limit = await writes(request)
       if (!limit.isAllowed && limit.isExceeded) {
         throw Object.assign(new RateLimited(`At most ${limit.max} writes a minute per token`), {
@@ -167,7 +170,11 @@ export default fp(
       response['403'] ??= problemResponse(
         `The token's role or scope does not allow this (roles: ${rule.roles.join(', ')})`
       )
-      response['429'] ??= problemResponse('Too many writes for this token, or failed authentications from this address')
+      response['429'] ??= problemResponse(
+        rule.read
+          ? 'Too many failed authentications from this address'
+          : 'Too many writes for this token, or failed authentications from this address'
+      )
     })
   },
   { name: 'auth', dependencies: ['db'] }

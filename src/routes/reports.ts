@@ -22,6 +22,8 @@ import {
   ReportSubmission,
   ReportToValidate,
   ReviewBody,
+  ReviewQueue,
+  ReviewQueueQuery,
   ReviewResult,
   RevisionList,
   StoredReport,
@@ -40,6 +42,12 @@ const RevisionParams = Type.Object({
 const PutHeaders = Type.Object({
   'if-match': Type.Optional(
     Type.String({ maxLength: 500, description: 'The ETag of the revision the change is based on' })
+  ),
+  'if-none-match': Type.Optional(
+    Type.String({
+      maxLength: 500,
+      description: '`*`: store only if no report is stored for the unit and year yet (else 412)'
+    })
   )
 })
 const ListQuery = Type.Object(
@@ -117,7 +125,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
           409: problemResponse(
             'The report is accepted and the change carries no amendmentReason, or another write came first'
           ),
-          412: problemResponse('If-Match does not name the current revision'),
+          412: problemResponse('If-Match does not name the current revision, or If-None-Match: * and a report exists'),
           413: problemResponse('The body is over 1 MiB'),
           415: problemResponse('The body is not application/json'),
           422: problemResponse('The unit is not a township, or a submitted report breaks error rules')
@@ -139,6 +147,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       const report = toReport(body, unit, year)
       const result = await submissions.submitTogether(report, {
         ifMatch: request.headers['if-match'],
+        ifNoneMatch: request.headers['if-none-match'],
         amendmentReason: body.amendmentReason,
         context: request.requestContext()
       })
@@ -320,6 +329,43 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     }
   )
 
+  app.get(
+    '/review-queue',
+    {
+      config: { access: { roles: ['district', 'admin'], scope: requestValue('query', 'under'), read: true } },
+      schema: {
+        tags: ['reports'],
+        summary: 'The submitted reports under a division that await review, the longest waiting first',
+        description:
+          'Submitted means neither accepted nor returned yet. Each with its errors, warnings and the findings ' +
+          'no reviewer has explained, and the latest review (the return a resubmission answers).',
+        querystring: ReviewQueueQuery,
+        response: { 200: ReviewQueue }
+      }
+    },
+    async (request) => {
+      const { limit, cursor, under, year } = request.query
+      const after = cursor ? decodeCursor(cursor, ['number', 'number'] as const) : undefined
+      const page = reports.awaitingReview({ under, year }, limit, after && { since: after[0], id: after[1] })
+      return {
+        items: page.rows.map(({ head, unitName, waitingSince, errorCount, warningCount, explained }) => {
+          const review = reviews.last(head.id)
+          return {
+            ...workflow(head),
+            unitName,
+            template: head.template,
+            waitingSince: toBeijingIso(waitingSince),
+            errorCount,
+            warningCount,
+            openFindings: errorCount + warningCount - explained,
+            lastReview: review ? reviewBody(review) : null
+          }
+        }),
+        nextCursor: page.next ? encodeCursor([page.next.since, page.next.id]) : null
+      }
+    }
+  )
+
   app.post(
     '/reports/:unit/:year/review',
     {
@@ -340,6 +386,12 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     },
     async (request) => {
       const { unit, year } = request.params
+      const { action, comment } = request.body
+      if (action === 'return' && !comment?.trim()) {
+        throw validationError([
+          { in: 'body', pointer: '/comment', message: 'is required to return a report: say what to correct' }
+        ])
+      }
       const head = reports.head(unit, year)
       if (!head) throw new ReportNotFound(unit, String(year))
       if (head.status !== 'submitted') {
@@ -351,8 +403,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
           reportId: head.id,
           revision: head.currentRevision,
           status: head.status,
-          action: request.body.action,
-          comment: request.body.comment ?? null,
+          action,
+          comment: comment ?? null,
           context: request.requestContext(),
           at: app.now()
         })

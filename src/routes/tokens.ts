@@ -1,10 +1,11 @@
-// Tokens over HTTP, for admins: issue (the secret is shown once), list, revoke.
+// Tokens over HTTP, for admins: issue (the secret is shown once), list, revoke; and for any token,
+// what it is (the entry and review pages ask, to offer the townships it may write).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { TokenRow } from '../db/repositories/tokens.js'
 import { toBeijingIso } from '../domain/time.js'
 import { TokenNotFound } from '../errors.js'
 import { problemResponse } from '../plugins/errors.js'
-import { IssuedToken, TokenList, TokenParams, TokenRequest, TokenInfo } from '../schemas/access.js'
+import { CurrentToken, IssuedToken, TokenList, TokenParams, TokenRequest, TokenInfo } from '../schemas/access.js'
 import { issueToken } from '../services/tokens.js'
 
 const iso = (date: Date | null) => (date ? toBeijingIso(date) : null)
@@ -49,6 +50,27 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['access'], summary: 'Every token, newest first (never a secret)', response: { 200: TokenList } }
     },
     async () => ({ items: app.repos.tokens.list().map(tokenInfo) })
+  )
+
+  app.get(
+    '/tokens/current',
+    {
+      config: { access: { roles: ['unit', 'district', 'admin'], read: true } },
+      schema: {
+        tags: ['access'],
+        summary: "The caller's own token: role, scope and the scope's division (never the secret)",
+        response: { 200: CurrentToken }
+      }
+    },
+    async (request, reply) => {
+      const row = app.repos.tokens.get(request.actor!.tokenId)!
+      const division = row.scope ? app.repos.divisions.get(row.scope) : undefined
+      reply.header('cache-control', 'no-store')
+      return {
+        ...tokenInfo(row),
+        division: division ? { code: division.code, name: division.name, level: division.level } : null
+      }
+    }
   )
 
   app.delete(

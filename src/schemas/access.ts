@@ -36,6 +36,14 @@ export const IssuedToken = Type.Object({
 
 export const TokenList = Type.Object({ items: Type.Array(TokenInfo) })
 
+/** The caller's own token, with the division its scope names: what a page needs to offer its units. */
+export const CurrentToken = Type.Object({
+  ...TokenInfo.properties,
+  division: Type.Union([Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() }), Type.Null()], {
+    description: 'The division of the scope; null for an admin token'
+  })
+})
+
 export const TokenParams = Type.Object({
   id: Type.String({ pattern: '^t_[0-9a-f]{16}$', errorMessage: 'must be a token id' })
 })

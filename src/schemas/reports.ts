@@ -11,7 +11,7 @@ import {
   type RowDef,
   type TemplateId
 } from '../domain/templates.js'
-import { DivisionCode, NextCursor, TownshipCode, Year } from './common.js'
+import { Cursor, DivisionCode, Limit, NextCursor, TownshipCode, Year } from './common.js'
 
 const CELL_SCHEMAS: Record<CellType, () => TSchema> = {
   count: () =>
@@ -265,10 +265,43 @@ export const ReportList = Type.Object({
 export const ReviewBody = Type.Object(
   {
     action: Type.Union([Type.Literal('accept'), Type.Literal('return')], { errorMessage: 'must be accept or return' }),
-    comment: Type.Optional(Type.String({ maxLength: 5000 }))
+    comment: Type.Optional(
+      Type.String({ maxLength: 5000, description: 'Required to return a report: what its unit is to correct' })
+    )
   },
   { additionalProperties: false }
 )
+
+export const ReviewQueueQuery = Type.Object(
+  {
+    under: DivisionCode,
+    year: Type.Optional(Year),
+    limit: Limit,
+    cursor: Type.Optional(Cursor)
+  },
+  { additionalProperties: false }
+)
+
+export const ReviewQueue = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      ...workflowFields,
+      unitName: Type.String(),
+      template: Type.Enum([...TEMPLATE_IDS]),
+      waitingSince: Type.String({
+        format: 'date-time',
+        description: 'When the current revision was submitted (+08:00)'
+      }),
+      errorCount: Type.Integer(),
+      warningCount: Type.Integer(),
+      openFindings: Type.Integer({ description: 'Errors and warnings not explained by a reviewer' }),
+      lastReview: Type.Union([ReviewFields, Type.Null()], {
+        description: 'The latest review action, e.g. the return this revision answers'
+      })
+    })
+  ),
+  nextCursor: NextCursor
+})
 
 export const ReviewResult = Type.Object({
   unit: TownshipCode,

@@ -7,7 +7,7 @@ import { PUBLIC_STATUSES, type Report, type ReportStatus } from '../../domain/re
 import type { Violation } from '../../domain/rules.js'
 import type { TemplateId } from '../../domain/templates.js'
 import type { Db } from '../connection.js'
-import { divisions, reportRevisions, reports } from '../schema.js'
+import { divisions, findingExplanations, reportRevisions, reports } from '../schema.js'
 import { actorColumns, preparedAudit, type RequestContext } from './audit.js'
 import type { Cells } from './cells.js'
 import { keysetPage } from './paging.js'
@@ -297,8 +297,56 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
         .limit(limit + 1)
         .all()
       return keysetPage(rows, limit, (row) => ({ year: row.head.year, unit: row.head.unitCode }))
+    },
+
+    /**
+     * The submitted reports under a division (not yet accepted or returned), the longest waiting
+     * first: by when their current revision was stored. With the counts a reviewer sorts by.
+     */
+    awaitingReview(filter: { under: string; year?: number | undefined }, limit: number, after?: ReviewCursor) {
+      const waitingSince = reportRevisions.createdAt
+      const rows = db
+        .select({
+          head: reports,
+          unitName: divisions.name,
+          waitingSince,
+          errorCount: sql<number>`json_array_length(${reportRevisions.errors})`,
+          warningCount: sql<number>`json_array_length(${reportRevisions.warnings})`,
+          explained: sql<number>`(SELECT count(*) FROM ${findingExplanations} WHERE ${findingExplanations.reportId} = ${
+            reports.id
+          } AND ${findingExplanations.revision} = ${reports.currentRevision})`
+        })
+        .from(reports)
+        .innerJoin(divisions, eq(divisions.code, reports.unitCode))
+        .innerJoin(
+          reportRevisions,
+          and(eq(reportRevisions.reportId, reports.id), eq(reportRevisions.revision, reports.currentRevision))
+        )
+        .where(
+          and(
+            eq(reports.status, 'submitted'),
+            underCode(reports.unitCode, filter.under),
+            filter.year !== undefined ? eq(reports.year, filter.year) : undefined,
+            after
+              ? or(
+                  gt(waitingSince, new Date(after.since)),
+                  and(eq(waitingSince, new Date(after.since)), gt(reports.id, after.id))
+                )
+              : undefined
+          )
+        )
+        .orderBy(asc(waitingSince), asc(reports.id))
+        .limit(limit + 1)
+        .all()
+      return keysetPage(rows, limit, (row): ReviewCursor => ({ since: row.waitingSince.getTime(), id: row.head.id }))
     }
   }
+}
+
+/** Where a page of the review queue ends: the waiting time and report id of its last row. */
+export interface ReviewCursor {
+  since: number
+  id: number
 }
 
 export type ReportsRepository = ReturnType<typeof createReportsRepository>
