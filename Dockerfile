@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json drizzle.config.ts ./
 COPY src ./src
+COPY scripts/build-web.mjs ./scripts/
 COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 

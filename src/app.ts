@@ -14,6 +14,7 @@ import healthRoutes from './routes/health.js'
 import aggregateRoutes from './routes/aggregates.js'
 import auditRoutes from './routes/audit.js'
 import dashboardRoutes from './routes/dashboard.js'
+import pageRoutes from './routes/pages.js'
 import exportRoutes from './routes/exports.js'
 import importRoutes from './routes/imports.js'
 import qualityRoutes from './routes/quality.js'
@@ -119,6 +120,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
 
   await app.register(healthRoutes)
   await app.register(dashboardRoutes)
+  await app.register(pageRoutes)
   await app.register(divisionRoutes, { prefix: '/v1' })
   await app.register(templateRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1', publicUrl: config.publicUrl })
