@@ -4,7 +4,7 @@
 // comment, the clerk amends and resubmits, the reviewer accepts, and the district aggregate
 // includes it; a unit token cannot open another township. No console error on any page.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
@@ -18,7 +18,7 @@ import { buildWebAssets } from '../src/services/web-assets.js'
 import { readField } from '../src/domain/cell-value.js'
 import { prepareDatabase } from '../scripts/reliability/database.js'
 import { CHROMIUM, FLAGS, skipWithoutChromium } from './browser.js'
-import { build } from './helper.js'
+import { build, fengshi, FIXTURES } from './helper.js'
 
 const YEAR = 2022
 const id = (code: string) => `#cell-${code.replaceAll('.', '-')}`
@@ -101,7 +101,7 @@ t.test('the clerk’s form and the reviewer’s queue in Chromium', { skip: skip
       .join('\r\n')
 
   // ── The clerk fills the report ─────────────────────────────────────────────────────────────
-  const clerk = await tab()
+  const clerk = await tab([422])
   await signIn(clerk, '/entry', clerkToken)
   t.same(
     await clerk.evaluate(`[...document.querySelectorAll('#unit option')].map((o) => o.value)`),
@@ -169,6 +169,11 @@ t.test('the clerk’s form and the reviewer’s queue in Chromium', { skip: skip
     `自然人列：（七）总计（${Number(right) + 1}）不等于各项办理结果之和（${right}）`,
     'both sides of the equation in the summary'
   )
+  await clerk.click('#submit')
+  await clerk.waitForSelector('#banner:has-text("未提交：有")')
+  t.pass('a submission the server refuses (422) is said, its errors left in place')
+  t.match(await classOf(clerk, total), /error/)
+  await clerk.click(id(total))
   await clerk.keyboard.press('Control+a')
   await clerk.keyboard.type(right)
   t.equal(await clerk.locator('#tables td.error').count(), 0, 'fixed: no cell marked')
@@ -257,6 +262,23 @@ t.test('the clerk’s form and the reviewer’s queue in Chromium', { skip: skip
   const pdf = await clerk.pdf({ format: 'A4' })
   t.ok(pdf.subarray(0, 4).toString() === '%PDF' && pdf.length > 10_000, 'the form prints as a PDF on A4')
 
+  // ── From a published page: read in for checking, nothing stored ──────────────────────────
+  const reader = await tab()
+  await signIn(reader, `/entry#${unit}/2023`, clerkToken)
+  await reader.waitForSelector('#report:not([hidden])')
+  await reader.click('#import summary')
+  await reader.fill('#import-text', readFileSync(join(FIXTURES, 'fengshi-2020.txt'), 'utf8'))
+  await reader.click('#import-run')
+  await reader.waitForSelector('#import-result:has-text("已识别")')
+  const published = fengshi()
+  t.equal(await reader.inputValue('#template'), 'gb2019', 'the page’s template')
+  t.equal(
+    await reader.inputValue(id('requests.received.total')),
+    String(readCell(published, ['requests', 'received', 'total'])),
+    'its figures in the form'
+  )
+  t.equal((await call(`/v1/reports/${unit}/2023`)).status, 404, 'nothing stored')
+
   // ── A unit token and another township ──────────────────────────────────────────────────────
   const intruder = await tab()
   await signIn(intruder, `/entry#${other}/2021`, clerkToken)
@@ -286,6 +308,7 @@ t.test('the pages’ files: bundled once, revalidated, nothing else served', asy
   const again = await app.inject({ url: '/web/entry.js', headers: { 'if-none-match': String(script.headers.etag) } })
   t.equal(again.statusCode, 304)
   t.equal((await app.inject({ url: '/review' })).statusCode, 200)
+  t.match((await app.inject({ url: '/' })).body, '<a href="entry">填报</a>', 'linked from the dashboard')
   t.equal((await app.inject({ url: '/web/forms.css' })).statusCode, 200)
   for (const url of ['/web/entry.ts', '/web/common.js', '/web/tsconfig.json', '/web/..%2Fapp.ts'])
     t.equal((await app.inject({ url })).statusCode, 404, `${url} is not served`)
