@@ -383,10 +383,15 @@ function update() {
   // The server's findings (peer rules, or a 422) stay until the figures they name change.
   const all = [...found, ...open.server.filter((s) => !found.some((f) => f.rule === s.rule))]
   const touched = open.touched
+  // A finding shows once one of its cells is touched; one that names the prose (W-TEXT-TABLE) at once.
+  const fields = open.form.fields
   const shown = all.filter(
     (v) =>
       MARKED(v) &&
-      v.cells.some((pointer) => touched.has(pointer.slice(1).split('/').join('.')) || !pointer.startsWith('/'))
+      v.cells.some((pointer) => {
+        const code = pointer.slice(1).split('/').join('.')
+        return touched.has(code) || !fields.has(code)
+      })
   )
   open.form.mark(
     shown,
