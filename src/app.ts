@@ -125,7 +125,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(templateRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1', publicUrl: config.publicUrl })
   await app.register(aggregateRoutes, { prefix: '/v1' })
-  await app.register(exportRoutes, { prefix: '/v1' })
+  await app.register(exportRoutes, { prefix: '/v1', databasePath: config.databasePath })
   await app.register(importRoutes, {
     prefix: '/v1',
     anonymousLimitPerMinute: config.importLimitPerMinute,

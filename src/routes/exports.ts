@@ -1,21 +1,16 @@
 // Bulk exports of submitted and accepted reports: cells.csv (long), reports.csv (wide) and
-// reports.ndjson. Streamed page by page from the database, yielding to other requests between
-// pages, so that an export of the whole country neither fills memory nor stalls the service.
+// reports.ndjson. Streamed a page of reports at a time (services/export-chunks.ts), so that an
+// export of the whole country neither fills memory nor stalls the service: the whole country is
+// read in a worker thread with its own connection and heap, a smaller scope in the request's
+// thread, yielding to other requests between pages.
 import { Readable } from 'node:stream'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
-import { stringify } from 'csv-stringify/sync'
 import { Type } from 'typebox'
-import type { ExportsRepository } from '../db/repositories/export-pages.js'
-import { DEFAULT_STATUSES } from '../domain/aggregate.js'
-import { PUBLIC_STATUSES, type PublicStatus, type ReportStatus } from '../domain/report.js'
-import { ALL_CELLS, TEMPLATES } from '../domain/templates.js'
-import { toBeijingIso } from '../domain/time.js'
+import { PUBLIC_STATUSES } from '../domain/report.js'
 import { DivisionCode, Year } from '../schemas/common.js'
-
-/** Reports per page: small enough that what an export allocates dies young, large enough to amortise a query. */
-const PAGE = 200
+import { exportChunks, type ExportKind, type ExportQuery as Query } from '../services/export-chunks.js'
+import { chunksFromWorker } from '../services/export-worker.js'
 
 const ExportQuery = Type.Object(
   {
@@ -40,84 +35,29 @@ const WideQuery = Type.Object(
   { additionalProperties: false }
 )
 
-type Filter = { year?: number | undefined; under?: string | undefined; status?: PublicStatus | undefined }
-type Row = ReturnType<ExportsRepository['page']>['rows'][number]
-
-/** Every report of the filter, a page at a time, with a turn of the event loop between pages. */
-async function* pages(exports: ExportsRepository, filter: Filter, withBody: boolean): AsyncGenerator<Row[]> {
-  const statuses: ReportStatus[] = filter.status ? [filter.status] : DEFAULT_STATUSES
-  let after: { year: number; unit: string } | undefined
-  for (;;) {
-    const page = exports.page({ year: filter.year, under: filter.under, statuses }, after, PAGE, withBody)
-    if (page.rows.length > 0) yield page.rows
-    if (!page.next) return
-    after = page.next
-    await nextTurn()
-  }
-}
-
-const IDENTITY = [
-  ['unit', '单位代码'],
-  ['unitName', '单位名称'],
-  ['districtCode', '所属区县代码'],
-  ['districtName', '所属区县'],
-  ['year', '年度'],
-  ['template', '报告格式'],
-  ['status', '状态'],
-  ['revision', '版本'],
-  ['submittedAt', '首次提交时间'],
-  ['onTime', '是否按时']
-] as const
-
-/** The identity columns of a report, in the order of IDENTITY. */
-function identity(row: Row): unknown[] {
-  const { head } = row
-  return [
-    head.unitCode,
-    row.unitName,
-    row.districtCode,
-    row.districtName,
-    head.year,
-    head.template,
-    head.status,
-    head.currentRevision,
-    head.firstSubmittedAt ? toBeijingIso(head.firstSubmittedAt) : '',
-    head.timeliness === 'none' ? '' : head.timeliness === 'on_time'
-  ]
-}
-
-/** A byte stream that buffers at most one chunk ahead of the socket. */
-const streamOf = (chunks: AsyncIterable<Buffer>) => Readable.from(chunks, { objectMode: false, highWaterMark: 1 })
-
-function sendStream(reply: FastifyReply, contentType: string, name: string, stream: NodeJS.ReadableStream) {
-  return reply.type(contentType).header('content-disposition', `attachment; filename="${name}"`).send(stream)
-}
-
-/**
- * RFC 4180 with CRLF, UTF-8 with a BOM so that Excel and WPS read the Chinese correctly. Each
- * group of records (one report's cells, or a page of reports) becomes one chunk of a few dozen
- * KB: the stream holds a chunk ahead of the socket, and what it allocates dies young.
- */
-function sendCsv(reply: FastifyReply, name: string, header: string[], groups: AsyncIterable<unknown[][]>) {
-  async function* chunks() {
-    let first = true
-    for await (const records of groups) {
-      // Records are arrays, not objects: a national cells.csv has eight million of them.
-      const rows = first ? [header, ...records] : records
-      yield Buffer.from(
-        stringify(rows, { bom: first, record_delimiter: 'windows', cast: { boolean: (b) => String(b) } })
-      )
-      first = false
-    }
-    if (first) yield Buffer.from(stringify([header], { bom: true, record_delimiter: 'windows' }))
-  }
-  return sendStream(reply, 'text/csv; charset=utf-8', name, streamOf(chunks()))
+const TYPES: Record<ExportKind, string> = {
+  'cells.csv': 'text/csv; charset=utf-8',
+  'reports.csv': 'text/csv; charset=utf-8',
+  'reports.ndjson': 'application/x-ndjson; charset=utf-8'
 }
 
 const csvResponse = { 200: Type.String({ description: 'CSV (RFC 4180, UTF-8 with BOM), streamed' }) }
 
-const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const exportRoutes: FastifyPluginAsyncTypebox<{ databasePath: string }> = async (app, { databasePath }) => {
   const { exports } = app.repos
+
+  /** Sends an export as a stream that holds at most one chunk ahead of the socket. */
+  function send(reply: FastifyReply, kind: ExportKind, query: Query) {
+    // The whole country: millions of records, read where their garbage cannot grow the server's
+    // heap (a province's 45 MB leaves it flat; a worker's start would cost it a third of its
+    // speed). An in-memory database (tests) has no second connection to offer.
+    const large = query.under === undefined && databasePath !== ':memory:'
+    const chunks = large ? chunksFromWorker(databasePath, kind, query) : exportChunks(exports, kind, query)
+    return reply
+      .type(TYPES[kind])
+      .header('content-disposition', `attachment; filename="${kind}"`)
+      .send(Readable.from(chunks, { objectMode: false, highWaterMark: 1 }))
+  }
 
   app.get(
     '/exports/cells.csv',
@@ -132,24 +72,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: csvResponse
       }
     },
-    async (request, reply) => {
-      const header = [...IDENTITY.slice(0, 8).map(([key]) => key), 'cell', 'label', 'value']
-      async function* records() {
-        for await (const rows of pages(exports, request.query, false)) {
-          for (const row of rows) {
-            const base = identity(row).slice(0, 8)
-            const cells = row.cells as unknown as Record<string, number | null>
-            yield TEMPLATES[row.head.template].cells.map((cell) => [
-              ...base,
-              cell.code,
-              cell.zh,
-              cells[cell.code] ?? ''
-            ])
-          }
-        }
-      }
-      return sendCsv(reply, 'cells.csv', header, records())
-    }
+    async (request, reply) => send(reply, 'cells.csv', request.query)
   )
 
   app.get(
@@ -163,22 +86,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: csvResponse
       }
     },
-    async (request, reply) => {
-      const zh = request.query.labels === 'zh'
-      const header = [
-        ...IDENTITY.map(([key, label]) => (zh ? label : key)),
-        ...ALL_CELLS.map((cell) => (zh ? cell.zh : cell.code))
-      ]
-      async function* records() {
-        for await (const rows of pages(exports, request.query, false)) {
-          yield rows.map((row) => {
-            const cells = row.cells as unknown as Record<string, number | null>
-            return [...identity(row), ...ALL_CELLS.map((cell) => cells[cell.code] ?? '')]
-          })
-        }
-      }
-      return sendCsv(reply, 'reports.csv', header, records())
-    }
+    async (request, reply) => send(reply, 'reports.csv', request.query)
   )
 
   app.get(
@@ -192,20 +100,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.String({ description: 'Newline-delimited JSON, streamed' }) }
       }
     },
-    async (request, reply) => {
-      async function* lines() {
-        for await (const rows of pages(exports, request.query, true)) {
-          let chunk = ''
-          for (const row of rows) {
-            chunk +=
-              JSON.stringify({ ...(row.body as object), status: row.head.status, revision: row.head.currentRevision }) +
-              '\n'
-          }
-          yield Buffer.from(chunk)
-        }
-      }
-      return sendStream(reply, 'application/x-ndjson; charset=utf-8', 'reports.ndjson', streamOf(lines()))
-    }
+    async (request, reply) => send(reply, 'reports.ndjson', request.query)
   )
 }
 
