@@ -49,7 +49,8 @@ export async function startServer(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`)
     try {
-      if ((await fetch(url + probe)).ok) break
+      // Bounded: a probe that hangs (a port briefly held by another process) is retried, not awaited forever.
+      if ((await fetch(url + probe, { signal: AbortSignal.timeout(2000) })).ok) break
     } catch {
       // not listening yet
     }
