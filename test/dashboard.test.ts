@@ -2,31 +2,16 @@
 // server with demo data. The page loads with no console error, the charts render, picking another
 // division updates them, and the compiled report's tables carry the right sums. The screenshot
 // is kept in .tap/dashboard.png.
-import { execFileSync } from 'node:child_process'
 import type { AddressInfo } from 'node:net'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
 import httpProxy from '@fastify/http-proxy'
 import Fastify from 'fastify'
 import { chromium, type Browser } from 'playwright-core'
 import t from 'tap'
-import { startServer } from '../bench/harness.js'
-import { prepareDatabase } from '../scripts/reliability/database.js'
-import { CHROMIUM, FLAGS, skipWithoutChromium } from './browser.js'
+import { CHROMIUM, demoServer, FLAGS, skipWithoutChromium } from './browser.js'
 
 t.test('the dashboard and the compiled report in Chromium', { skip: skipWithoutChromium }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ogi-browser-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const path = join(dir, 'ogi.sqlite')
-  prepareDatabase(path)
-  execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2020,2021', '--scale', 'district:3508'],
-    { env: { ...process.env, DATABASE_PATH: path } }
-  )
-  const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 0, '/readyz')
-  t.teardown(() => server.stop())
+  const { server } = await demoServer(t, '2020,2021', 'district:3508')
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
   t.teardown(() => browser.close())
 
@@ -114,15 +99,7 @@ t.test(
   'the pages as an office reaches them: an intranet name over plain HTTP, and under a proxy prefix',
   { skip: skipWithoutChromium },
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'ogi-office-'))
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-    const path = join(dir, 'ogi.sqlite')
-    prepareDatabase(path)
-    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2021'], {
-      env: { ...process.env, DATABASE_PATH: path }
-    })
-    const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 0, '/readyz')
-    t.teardown(() => server.stop())
+    const { server, admin } = await demoServer(t, '2021')
     // A reverse proxy that mounts the service under /ogi/ and strips the prefix, as offices' do.
     const proxy = Fastify()
     await proxy.register(httpProxy, { upstream: server.url, prefix: '/ogi', rewritePrefix: '' })
@@ -195,6 +172,34 @@ t.test(
         await docs.goto(`${base}docs/`)
         await docs.waitForSelector('.opblock', { timeout: 20_000 })
         t.ok((await docs.locator('.opblock').count()) > 20, 'Swagger UI lists the operations')
+
+        // The entry and review pages: their script and style load, and their calls reach the API.
+        const entry = await browser.newPage()
+        entry.on(
+          'console',
+          (message) => message.type() === 'error' && problems.push(`entry console: ${message.text()}`)
+        )
+        entry.on('pageerror', (error) => problems.push(`entry: ${String(error)}`))
+        entry.on(
+          'response',
+          (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`)
+        )
+        await entry.goto(`${base}entry#350803109/2021`)
+        await entry.fill('#token', admin)
+        await entry.click('#token-form button')
+        await entry.waitForSelector('#report:not([hidden])', { timeout: 20_000 })
+        t.match(await entry.textContent('#status'), /第 \d+ 版|尚未保存/, 'the entry page opens the report')
+        t.equal(
+          await entry.evaluate(`getComputedStyle(document.querySelector('header')).backgroundColor`),
+          'rgb(183, 28, 28)',
+          'and its stylesheet applied'
+        )
+        await entry.goto(`${base}review`)
+        await entry.waitForSelector('#who')
+        await entry.fill('#under', '350803')
+        await entry.click('#filter button[type=submit]')
+        await entry.waitForSelector('#queue table, #queue-empty', { timeout: 20_000 })
+        t.pass('the review page lists its queue')
         t.same(problems, [], 'no console error and no failed request')
       })
     }

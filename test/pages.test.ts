@@ -3,38 +3,25 @@
 // reloads, submits; a stale second tab gets the 412 message; a reviewer returns it with a
 // comment, the clerk amends and resubmits, the reviewer accepts, and the district aggregate
 // includes it; a unit token cannot open another township. No console error on any page.
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import t from 'tap'
-import { startServer } from '../bench/harness.js'
 import { flatRows } from '../src/domain/render-tables.js'
 import { readCell, type Report } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { TEMPLATES } from '../src/domain/templates.js'
 import { buildWebAssets } from '../src/services/web-assets.js'
 import { readField } from '../src/domain/cell-value.js'
-import { prepareDatabase } from '../scripts/reliability/database.js'
-import { CHROMIUM, FLAGS, skipWithoutChromium } from './browser.js'
+import { CHROMIUM, demoServer, FLAGS, skipWithoutChromium } from './browser.js'
 import { build, fengshi, FIXTURES } from './helper.js'
 
 const YEAR = 2022
 const id = (code: string) => `#cell-${code.replaceAll('.', '-')}`
 
 t.test('the clerk’s form and the reviewer’s queue in Chromium', { skip: skipWithoutChromium }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ogi-pages-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const path = join(dir, 'ogi.sqlite')
-  const admin = prepareDatabase(path)
-  execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/seed-demo.ts', '--years', '2020,2021', '--scale', 'district:350803'],
-    { env: { ...process.env, DATABASE_PATH: path } }
-  )
-  const server = await startServer('src/server.ts', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 0, '/readyz')
-  t.teardown(() => server.stop())
+  const { server, admin } = await demoServer(t, '2020,2021', 'district:350803')
   const call = async (url: string, init: RequestInit = {}) => {
     const response = await fetch(`${server.url}${url}`, init)
     // Parsed JSON checked by the assertions below, as in the other tests.

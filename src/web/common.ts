@@ -159,6 +159,14 @@ export function tokenBox(root: HTMLElement, onChange: (who: TokenInfo | null) =>
   check()
 }
 
+/** A review action as the API shows it (a report's lastReview, the queue's). */
+export interface Review {
+  action: 'accept' | 'return'
+  comment: string | null
+  revision: number
+  at: string
+}
+
 /** Time stamps as a Chinese office writes them: 2021-01-11 09:30. */
 export const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—')
 

@@ -5,16 +5,21 @@
 import type { Report, ReportStatus } from '../domain/report.js'
 import { evaluateRules, type Violation } from '../domain/rules.js'
 import { FIRST_REPORT_YEAR, templateOfYear, TEMPLATES, type TemplateId } from '../domain/templates.js'
-import { $, api, ApiError, el, explain, STATUS_NAMES, tokenBox, when, type Problem, type TokenInfo } from './common.js'
+import {
+  $,
+  api,
+  ApiError,
+  el,
+  explain,
+  STATUS_NAMES,
+  tokenBox,
+  when,
+  type Problem,
+  type Review,
+  type TokenInfo
+} from './common.js'
 import { readField } from '../domain/cell-value.js'
-import { ReportForm, type Field, type Tables } from './form.js'
-
-interface Review {
-  action: 'accept' | 'return'
-  comment: string | null
-  revision: number
-  at: string
-}
+import { pointerToCode, ReportForm, type Field, type Tables } from './form.js'
 
 /** A report as GET /v1/reports/{unit}/{year} answers it. */
 interface StoredReport extends Omit<Report, 'status'> {
@@ -359,6 +364,7 @@ function banner(
 function currentReport(status: 'draft' | 'submitted'): {
   report: Report
   invalid: Array<{ field: Field; message: string }>
+  blank: number
 } {
   const { values, invalid } = open!.form.read()
   const report: Report = {
@@ -369,7 +375,7 @@ function currentReport(status: 'draft' | 'submitted'): {
     ...documentParts(),
     ...open!.form.tables(values)
   }
-  return { report, invalid }
+  return { report, invalid, blank: [...values.values()].filter((v) => v === null).length }
 }
 
 /** W-INCOMPLETE names every blank cell: it is the 未填 count, not a mark on each of them. */
@@ -377,7 +383,7 @@ const MARKED = (v: Violation) => v.rule !== 'W-INCOMPLETE'
 
 function update() {
   if (!open) return
-  const { report, invalid } = currentReport('submitted')
+  const { report, invalid, blank } = currentReport('submitted')
   const evaluation = evaluateRules({ report, previous: open.previous ?? undefined })
   const found = [...evaluation.errors, ...evaluation.warnings]
   // The server's findings (peer rules, or a 422) stay until the figures they name change.
@@ -389,7 +395,7 @@ function update() {
     (v) =>
       MARKED(v) &&
       v.cells.some((pointer) => {
-        const code = pointer.slice(1).split('/').join('.')
+        const code = pointerToCode(pointer)
         return touched.has(code) || !fields.has(code)
       })
   )
@@ -397,7 +403,6 @@ function update() {
     shown,
     invalid.filter(({ field }) => touched.has(field.cell.code))
   )
-  const blank = [...open.form.read().values.values()].filter((v) => v === null).length
   summarize(shown, all.filter(MARKED).length - shown.length, invalid, blank)
   showChain(report)
 }
@@ -724,7 +729,7 @@ function failed(error: unknown) {
   }
   if (error.status === 422 && problem.code === 'REPORT_INVALID' && open) {
     open.server = (problem.errors ?? []) as Violation[]
-    for (const v of open.server) for (const p of v.cells) open.touched.add(p.slice(1).split('/').join('.'))
+    for (const v of open.server) for (const p of v.cells) open.touched.add(pointerToCode(p))
     update()
     return banner(`未提交：有 ${open.server.length} 项错误，已在表中标出。可先保存草稿。`, 'error')
   }

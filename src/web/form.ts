@@ -29,7 +29,8 @@ export type Tables = Pick<Report, 'proactive' | 'requests' | 'appeals'>
 
 const ENUM_NAMES: Record<string, string> = { yuan: '元', wan: '万元' }
 
-const pointerToCode = (pointer: string) => pointer.slice(1).split('/').join('.')
+/** A JSON Pointer of a rule's finding (`/requests/received/total`) as a cell code. */
+export const pointerToCode = (pointer: string) => pointer.slice(1).split('/').join('.')
 
 export class ReportForm {
   readonly fields = new Map<string, Field>()

@@ -4,15 +4,8 @@
 import type { CellChange, Report, ReportStatus } from '../domain/report.js'
 import type { Violation } from '../domain/rules.js'
 import { ALL_CELLS, FIRST_REPORT_YEAR } from '../domain/templates.js'
-import { $, api, el, explain, STATUS_NAMES, tokenBox, when, type TokenInfo } from './common.js'
+import { $, api, el, explain, STATUS_NAMES, tokenBox, when, type Review, type TokenInfo } from './common.js'
 import { ReportForm } from './form.js'
-
-interface Review {
-  action: 'accept' | 'return'
-  comment: string | null
-  revision: number
-  at: string
-}
 
 interface QueueItem {
   unit: string
