@@ -7,7 +7,7 @@
 //   - a whole national year's cells.csv: peak server RSS < 200 MB, its throughput against the
 //     yardstick (bench/export-floor.ts: one plain SELECT streamed as the same CSV), and the same
 //     year exported from a one-year database (≤ 1.2 × the time). A province, a district and
-//     NDJSON too, which must not scan the whole table.
+//     NDJSON too, which must not scan the whole table; the year's reports.xlsx, in the same bound.
 // The databases are generated once into bench/.data (minutes) and copied for the writes.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, rmSync } from 'node:fs'
@@ -192,6 +192,11 @@ export async function growthCases(dataDir: string, row: Row, seconds: number) {
         ...whole,
         vsYardstick: `${Math.round((whole.MBps / yardstick.MBps) * 100)}%`,
         target: 'peak RSS < 200 MB, throughput ≥ 50% of the yardstick'
+      })
+      const workbook = await download(service, `${service.url}/v1/exports/reports.xlsx?year=${YEAR}`)
+      row(`reports.xlsx ${YEAR}, the whole country (${label} in the database)`, {
+        ...workbook,
+        target: 'peak RSS < 200 MB, as cells.csv'
       })
       for (const [name, url] of [
         ['cells.csv of a province (35)', `/v1/exports/cells.csv?year=${YEAR}&under=35`],

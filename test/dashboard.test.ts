@@ -158,6 +158,21 @@ t.test(
         )
         const report = await page.getAttribute('#links a:first-child', 'href')
         t.equal(report, 'v1/aggregates/350803/2021/report.html', 'links are relative')
+        const hrefs = await page.evaluate<string[]>(
+          '[...document.querySelectorAll("#links a")].map((a) => a.getAttribute("href"))'
+        )
+        t.ok(hrefs.includes('v1/aggregates/350803/2021/report.docx'), 'the Word document beside the HTML')
+        t.ok(hrefs.includes('v1/exports/reports.xlsx?year=2021&under=350803'), 'the Excel workbook beside the CSV')
+        // Fetched by the page itself: under the intranet name and the proxy's prefix, as a click would.
+        const statuses = await page.evaluate<number[]>(
+          'Promise.all([...document.querySelectorAll("#links a")].map((a) => ' +
+            'fetch(a.href).then((r) => r.arrayBuffer().then(() => r.status))))'
+        )
+        t.same(
+          statuses,
+          hrefs.map(() => 200),
+          `every link downloads under ${base}`
+        )
         await page.click('#links a:first-child')
         await page.waitForSelector('table.t3')
         t.ok(page.url().startsWith(base), `the compiled report opens under ${base}`)

@@ -101,9 +101,15 @@ async function render() {
     ...(state.code === 'cn' ? {} : { under: state.code }),
     labels: 'zh'
   })
+  const workbook = new URLSearchParams({
+    year: String(state.year),
+    ...(state.code === 'cn' ? {} : { under: state.code })
+  })
   fill('#links', [
     '汇总报告：',
     link(`${base}/report.html`, '网页（可打印）'),
+    ' · ',
+    link(`${base}/report.docx`, 'Word'),
     ' · ',
     link(`${base}/report.md`, 'Markdown'),
     ' · ',
@@ -111,7 +117,9 @@ async function render() {
     ' · ',
     link(base, 'JSON'),
     ' · ',
-    link(`v1/exports/reports.csv?${everyReport}`, '全部报告（CSV）')
+    link(`v1/exports/reports.csv?${everyReport}`, '全部报告（CSV）'),
+    ' · ',
+    link(`v1/exports/reports.xlsx?${workbook}`, '全部报告（Excel）')
   ])
 
   const years = series.items.map((i) => String(i.year))

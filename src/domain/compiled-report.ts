@@ -1,15 +1,17 @@
 // The district's compiled report: tables 二, 三 and 四 of the national form of the year, filled
 // with the aggregate of its townships, with a line on coverage; as printable HTML, as Markdown
-// for pasting into the report's text, and as CSV rows.
+// for pasting into the report's text, and as CSV rows (as a Word document: compiled-docx.ts).
 import { escape } from 'html-escaper'
 import type { Aggregate } from './aggregate.js'
-import { flatRows, renderTables, tableHeading } from './render-tables.js'
+import { valueAt } from './report.js'
+import { flatRows, tableHeading, tableHtml, tableLayout, type CellText, type LayoutRow } from './render-tables.js'
 import {
   tableOf,
   TEMPLATE_IDS,
   templateOfYear,
   TEMPLATES,
   UNCLASSIFIED_OTHER_ROW,
+  type TableKey,
   type TemplateId
 } from './templates.js'
 
@@ -37,12 +39,6 @@ function figure(value: unknown): string {
   return Number.isInteger(value) ? String(value) : String(Math.round(value * 1e6) / 1e6)
 }
 
-function at(tree: unknown, path: readonly string[]): unknown {
-  let node = tree
-  for (const key of path) node = (node as Record<string, unknown> | null | undefined)?.[key]
-  return node
-}
-
 /**
  * The value of a cell code in the layout's tables: 二 from the aggregate of its own template;
  * in a gb2019 layout, （六） sums gb2019's undivided row and gb2021's three sub-rows.
@@ -50,13 +46,13 @@ function at(tree: unknown, path: readonly string[]): unknown {
 function valueOf(input: CompiledInput, template: TemplateId, code: string): unknown {
   const path = code.split('.')
   const { aggregate } = input
-  if (path[0] === 'proactive') return at(aggregate.proactive[template], path.slice(1))
+  if (path[0] === 'proactive') return valueAt(aggregate.proactive[template], path.slice(1))
   if (templateOfYear(input.year) === 'gb2019' && code.startsWith('requests.outcomes.other.')) {
     const column = path.at(-1)!
     const other = (aggregate.requests.outcomes as Record<string, Record<string, Record<string, number>>>).other!
     return OTHER_ROWS.reduce((sum, row) => sum + (other[row]?.[column] ?? 0), 0)
   }
-  return at(aggregate, path)
+  return valueAt(aggregate, path)
 }
 
 /** The templates whose 二 is printed: each that reports used (the year's own when none did). */
@@ -86,7 +82,8 @@ export function coverageLine(input: CompiledInput): string {
   return parts.join('；') + '。'
 }
 
-const title = (input: CompiledInput) => `${input.scope.name}${input.year}年政府信息公开工作年度报告统计表（汇总）`
+export const compiledTitle = (input: CompiledInput) =>
+  `${input.scope.name}${input.year}年政府信息公开工作年度报告统计表（汇总）`
 
 const STYLE = `
 body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; margin: 2em auto; max-width: 60em; color: #000; }
@@ -105,33 +102,50 @@ p.coverage { border-top: 1px solid #000; padding-top: .5em; }
 }
 `
 
-export function compiledHtml(input: CompiledInput): string {
+/** A table as the compiled report prints it: its layout, and the text of each figure. */
+export interface PrintedTable {
+  key: TableKey
+  /** Over each 二 when both templates were used: which reports it sums. */
+  caption?: string
+  rows: LayoutRow[]
+  text: CellText
+}
+
+/** The tables of the compiled report in print order: 二 (once per template used), 三, 四. */
+export function printedTables(input: CompiledInput): PrintedTable[] {
   const layout = templateOfYear(input.year)
+  const text = (template: TemplateId) => (code: string) => figure(valueOf(input, template, code))
   const templates = proactiveTemplates(input)
-  const proactive = templates
-    .map((template) => {
-      const tables = renderTables(template, (code) => figure(valueOf(input, template, code)))
-      const caption =
-        templates.length > 1
-          ? `<p class="caption">按${TEMPLATES[template].shortZh}报送的${input.aggregate.templates[template]}个单位</p>`
-          : ''
-      return caption + tables.proactive
-    })
-    .join('\n')
-  const tables = renderTables(layout, (code) => figure(valueOf(input, layout, code)), {
-    unclassified: unclassifiedRow(input)
+  return [
+    ...templates.map((template) => ({
+      key: 'proactive' as const,
+      ...(templates.length > 1
+        ? { caption: `按${TEMPLATES[template].shortZh}报送的${input.aggregate.templates[template]}个单位` }
+        : {}),
+      rows: tableLayout(template, 'proactive'),
+      text: text(template)
+    })),
+    {
+      key: 'requests',
+      rows: tableLayout(layout, 'requests', { unclassified: unclassifiedRow(input) }),
+      text: text(layout)
+    },
+    { key: 'appeals', rows: tableLayout(layout, 'appeals'), text: text(layout) }
+  ]
+}
+
+export function compiledHtml(input: CompiledInput): string {
+  const body = printedTables(input).map((table, i, all) => {
+    const heading = all[i - 1]?.key === table.key ? '' : `<h2>${tableHeading(table.key)}</h2>\n`
+    const caption = table.caption ? `<p class="caption">${escape(table.caption)}</p>` : ''
+    return heading + caption + tableHtml(table.key, table.rows, table.text)
   })
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,">
-<title>${escape(title(input))}</title><style>${STYLE}</style></head>
+<title>${escape(compiledTitle(input))}</title><style>${STYLE}</style></head>
 <body>
-<h1>${escape(title(input))}</h1>
-<h2>${tableHeading('proactive')}</h2>
-${proactive}
-<h2>${tableHeading('requests')}</h2>
-${tables.requests}
-<h2>${tableHeading('appeals')}</h2>
-${tables.appeals}
+<h1>${escape(compiledTitle(input))}</h1>
+${body.join('\n')}
 <p class="coverage">${escape(coverageLine(input))}</p>
 </body></html>
 `
@@ -145,7 +159,7 @@ function mdTable(header: string[], rows: string[][]): string {
 
 export function compiledMarkdown(input: CompiledInput): string {
   const layout = templateOfYear(input.year)
-  const out = [`# ${title(input)}`, '', `## ${tableHeading('proactive')}`, '']
+  const out = [`# ${compiledTitle(input)}`, '', `## ${tableHeading('proactive')}`, '']
   for (const template of proactiveTemplates(input)) {
     if (proactiveTemplates(input).length > 1)
       out.push(`按${TEMPLATES[template].shortZh}报送的${input.aggregate.templates[template]}个单位：`, '')

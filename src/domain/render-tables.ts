@@ -190,18 +190,19 @@ function cellHtml(cell: LayoutCell, text: CellText): string {
 /** The heading of each table, as the form prints it (the same in both templates). */
 export const tableHeading = (key: TableKey): string => tableOf('gb2021', key).zh
 
+/** A table's rows as an HTML table element of its class. */
+export function tableHtml(key: TableKey, rows: readonly LayoutRow[], text: CellText): string {
+  const lines = rows.map((row) => `<tr>${row.map((c) => cellHtml(c, text)).join('')}</tr>`)
+  return `<table class="${TABLE_CLASSES[key]}">${lines.join('\n')}</table>`
+}
+
 /** The three tables as HTML, laid out as on the national form of `template` (see tableLayout). */
 export function renderTables(
   template: TemplateId,
   text: CellText,
   options: { unclassified?: boolean } = {}
 ): Record<TableKey, string> {
-  const html = (key: TableKey) => {
-    const rows = tableLayout(template, key, options).map(
-      (row) => `<tr>${row.map((c) => cellHtml(c, text)).join('')}</tr>`
-    )
-    return `<table class="${TABLE_CLASSES[key]}">${rows.join('\n')}</table>`
-  }
+  const html = (key: TableKey) => tableHtml(key, tableLayout(template, key, options), text)
   return { proactive: html('proactive'), requests: html('requests'), appeals: html('appeals') }
 }
 

@@ -10,6 +10,13 @@ export type PublicStatus = (typeof PUBLIC_STATUSES)[number]
 export function isPublic(status: string): boolean {
   return (PUBLIC_STATUSES as readonly string[]).includes(status)
 }
+/** Each status as a Chinese office names it. */
+export const STATUS_ZH: Readonly<Record<ReportStatus, string>> = {
+  draft: '草稿',
+  submitted: '已报送（待审核）',
+  accepted: '已审核通过',
+  returned: '已退回'
+}
 /** What a unit may ask for in a PUT; accepted and returned are set by review only. */
 export const SUBMITTABLE_STATUSES = ['draft', 'submitted'] as const
 export type SubmittableStatus = (typeof SUBMITTABLE_STATUSES)[number]
@@ -60,6 +67,13 @@ export type ReportInput = Omit<Report, 'unit' | 'year' | 'status'> & {
 export function toReport(input: ReportInput, unit: string, year: number): Report {
   const { amendmentReason: _reason, ...content } = input
   return { ...content, unit, year, status: input.status ?? 'submitted' }
+}
+
+/** Whatever is at a path of a tree of objects (a report, an aggregate), or undefined. */
+export function valueAt(tree: unknown, path: readonly string[]): unknown {
+  let node = tree
+  for (const key of path) node = (node as Record<string, unknown> | null | undefined)?.[key]
+  return node
 }
 
 /** The value at a cell's path; `undefined` when the path does not exist in the report. */

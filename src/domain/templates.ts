@@ -40,6 +40,9 @@ export interface RowDef extends Label {
   readonly aliases?: readonly string[]
 }
 
+/** The values of the enum fields (enumFields) as the form prints them. */
+export const ENUM_ZH: Readonly<Record<string, string>> = { yuan: '元', wan: '万元' }
+
 export interface CellDef {
   /** The JSON path joined with dots: `requests.outcomes.withheld.stateSecret.naturalPerson`. */
   readonly code: string
@@ -50,6 +53,8 @@ export interface CellDef {
   readonly type: CellType
   /** Whether summing the cell over several reports gives a meaningful figure. */
   readonly additive: boolean
+  /** Why not, when it does not. */
+  readonly notAdditive?: string
   /** The printed row labels from the table's top down to the cell's row. */
   readonly rowLabels: readonly Label[]
   /** The cell's row named alone: its label, after its group's where it has one (行政诉讼 复议后起诉). */
@@ -389,6 +394,7 @@ function flattenTable(table: TableDef): CellDef[] {
         table: table.key,
         type: column.type ?? 'count',
         additive: column.notAdditive === undefined,
+        ...(column.notAdditive ? { notAdditive: column.notAdditive } : {}),
         rowLabels,
         rowLabel: row.group
           ? { zh: `${row.group.zh} ${row.zh}`, en: `${row.group.en} ${row.en}` }

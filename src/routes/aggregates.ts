@@ -2,8 +2,9 @@
 // townships, and deadlines. Sums come from rollups kept in every write transaction, so a
 // national aggregate reads a few rows rather than scanning every report.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { create as attachment } from 'content-disposition'
 import { stringify } from 'csv-stringify/sync'
-import { Type } from 'typebox'
+import { Type, type TSchema, type TString } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RollupRow } from '../db/repositories/rollups.js'
 import { seesPrivate, visibilityKey, type Visibility } from '../domain/access.js'
@@ -29,10 +30,12 @@ import {
   SeriesParams,
   SeriesQuery
 } from '../schemas/aggregates.js'
+import { Binary } from '../schemas/common.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { createResponseCache } from './response-cache.js'
 
 const MAX_SPAN_YEARS = 20
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 const NotModified = Type.Null({ description: 'If-None-Match names the current version' })
 
 const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -140,13 +143,13 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { scope, year, aggregate: sums, missing: names('missing'), late: names('late') }
   }
 
-  const compiledSchema = (type: string, description: string) => ({
+  const compiledSchema = <R extends TSchema = TString>(type: string, description: string, body?: R) => ({
     tags: ['aggregates'],
     summary: `The district's compiled report as ${type}`,
     description,
     params: AggregateParams,
     produces: [type],
-    response: { 200: Type.String({ description: type }) }
+    response: { 200: body ?? Type.String({ description: type }) }
   })
 
   app.get(
@@ -193,6 +196,34 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
           record_delimiter: 'windows'
         })
       )
+  )
+
+  app.get(
+    '/aggregates/:code/:year/report.docx',
+    {
+      schema: compiledSchema(
+        DOCX,
+        'The same as a Word document (A4, the fonts of an official document, each with its substitute), to open ' +
+          'in Word or WPS and put into the district’s own report.',
+        Binary('A Word document (Office Open XML)')
+      )
+    },
+    async (request, reply) => {
+      const { code, year } = request.params
+      const input = compiledInput(code, year)
+      // Loaded by the first document asked for: the docx package is not needed to start.
+      const { compiledDocx } = await import('../domain/compiled-docx.js')
+      return reply
+        .type(DOCX)
+        .header(
+          'content-disposition',
+          // A Chinese name for the office's folder, an ASCII one for clients that cannot read it.
+          attachment(`${input.scope.name}${year}年政府信息公开工作年度报告统计表.docx`, {
+            fallback: `ogi-${code}-${year}.docx`
+          })
+        )
+        .send(await compiledDocx(input))
+    }
   )
 
   app.get(

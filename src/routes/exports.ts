@@ -1,14 +1,14 @@
-// Bulk exports of submitted and accepted reports: cells.csv (long), reports.csv (wide) and
-// reports.ndjson. Streamed a page of reports at a time (services/export-chunks.ts), so that an
-// export of the whole country neither fills memory nor stalls the service: the whole country is
-// read in a worker thread with its own connection and heap, a smaller scope in the request's
-// thread, yielding to other requests between pages.
+// Bulk exports of submitted and accepted reports: cells.csv (long), reports.csv (wide),
+// reports.ndjson and reports.xlsx (a sheet per table). Streamed a page of reports at a time
+// (services/export-chunks.ts), so that an export of the whole country neither fills memory nor
+// stalls the service: the whole country is read in a worker thread with its own connection and
+// heap, a smaller scope in the request's thread, yielding to other requests between pages.
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { PUBLIC_STATUSES } from '../domain/report.js'
-import { DivisionCode, Year } from '../schemas/common.js'
+import { Binary, DivisionCode, Year } from '../schemas/common.js'
 import { exportChunks, type ExportKind, type ExportQuery as Query } from '../services/export-chunks.js'
 import { chunksFromWorker } from '../services/export-worker.js'
 
@@ -35,10 +35,13 @@ const WideQuery = Type.Object(
   { additionalProperties: false }
 )
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
 const TYPES: Record<ExportKind, string> = {
   'cells.csv': 'text/csv; charset=utf-8',
   'reports.csv': 'text/csv; charset=utf-8',
-  'reports.ndjson': 'application/x-ndjson; charset=utf-8'
+  'reports.ndjson': 'application/x-ndjson; charset=utf-8',
+  'reports.xlsx': XLSX
 }
 
 const csvResponse = { 200: Type.String({ description: 'CSV (RFC 4180, UTF-8 with BOM), streamed' }) }
@@ -101,6 +104,25 @@ const exportRoutes: FastifyPluginAsyncTypebox<{ databasePath: string }> = async 
       }
     },
     async (request, reply) => send(reply, 'reports.ndjson', request.query)
+  )
+
+  app.get(
+    '/exports/reports.xlsx',
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'Excel workbook: a sheet per table (二, 三, 四) and template, one row per report',
+        description:
+          'One column per cell under the form’s Chinese headings (merged as on the form), the header rows and ' +
+          'the unit’s code and name frozen, numbers as numbers (a blank cell stays blank), a 汇总 row of SUM ' +
+          'formulas, and a sheet 列说明 describing every column. gb2019 and gb2021 reports go to separate ' +
+          'sheets. Streamed.',
+        querystring: ExportQuery,
+        produces: [XLSX],
+        response: { 200: Binary('An Excel workbook (Office Open XML), streamed') }
+      }
+    },
+    async (request, reply) => send(reply, 'reports.xlsx', request.query)
   )
 }
 

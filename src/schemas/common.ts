@@ -3,6 +3,9 @@ import { Type, type Static } from 'typebox'
 import { CODE_LENGTHS, codePattern, DIVISION_LEVELS } from '../domain/divisions.js'
 import { FIRST_REPORT_YEAR } from '../domain/templates.js'
 
+/** A file's bytes, sent as they are (a document or a workbook). */
+export const Binary = (description: string) => Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description })
+
 export const Year = Type.Integer({
   minimum: FIRST_REPORT_YEAR,
   maximum: 9999,

@@ -1,26 +1,36 @@
-// The bytes of the bulk exports (cells.csv, reports.csv, reports.ndjson), chunk by chunk, read a
-// page of reports at a time: run in the request's thread for a small scope, and in a worker
-// thread of its own for a large one (src/workers/export.ts).
+// The bytes of the bulk exports (cells.csv, reports.csv, reports.ndjson, reports.xlsx), chunk by
+// chunk, read a page of reports at a time: run in the request's thread for a small scope, and in
+// a worker thread of its own for a large one (src/workers/export.ts).
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { stringify } from 'csv-stringify/sync'
-import type { ExportsRepository } from '../db/repositories/export-pages.js'
+import type { ExportFilter, ExportsRepository } from '../db/repositories/export-pages.js'
 import { DEFAULT_STATUSES } from '../domain/aggregate.js'
-import type { PublicStatus, ReportStatus } from '../domain/report.js'
+import type { PublicStatus } from '../domain/report.js'
 import { ALL_CELLS, TEMPLATES } from '../domain/templates.js'
 import { toBeijingIso } from '../domain/time.js'
 
 /** Reports per page: small enough that what an export allocates dies young, large enough to amortise a query. */
 const PAGE = 200
 
-type Filter = { year?: number | undefined; under?: string | undefined; status?: PublicStatus | undefined }
-type Row = ReturnType<ExportsRepository['page']>['rows'][number]
+export type Filter = { year?: number | undefined; under?: string | undefined; status?: PublicStatus | undefined }
+export type Row = ReturnType<ExportsRepository['page']>['rows'][number]
+
+/** The repository's filter of an export's query: both public statuses unless one is asked for. */
+export const exportFilter = (query: Filter): ExportFilter => ({
+  year: query.year,
+  under: query.under,
+  statuses: query.status ? [query.status] : DEFAULT_STATUSES
+})
 
 /** Every report of the filter, a page at a time, with a turn of the event loop between pages. */
-async function* pages(exports: ExportsRepository, filter: Filter, withBody: boolean): AsyncGenerator<Row[]> {
-  const statuses: ReportStatus[] = filter.status ? [filter.status] : DEFAULT_STATUSES
+export async function* pages(
+  exports: ExportsRepository,
+  filter: ExportFilter,
+  withBody: boolean
+): AsyncGenerator<Row[]> {
   let after: { year: number; unit: string } | undefined
   for (;;) {
-    const page = exports.page({ year: filter.year, under: filter.under, statuses }, after, PAGE, withBody)
+    const page = exports.page(filter, after, PAGE, withBody)
     if (page.rows.length > 0) yield page.rows
     if (!page.next) return
     after = page.next
@@ -78,10 +88,10 @@ async function* csvChunks(header: string[], groups: AsyncIterable<unknown[][]>):
 async function* cellsCsv(exports: ExportsRepository, query: Filter): AsyncGenerator<Buffer> {
   const header = [...IDENTITY.slice(0, 8).map(([key]) => key), 'cell', 'label', 'value']
   async function* records() {
-    for await (const rows of pages(exports, query, false)) {
+    for await (const rows of pages(exports, exportFilter(query), false)) {
       for (const row of rows) {
         const base = identity(row).slice(0, 8)
-        const cells = row.cells as unknown as Record<string, number | null>
+        const cells = row.cells
         yield TEMPLATES[row.head.template].cells.map((cell) => [...base, cell.code, cell.zh, cells[cell.code] ?? ''])
       }
     }
@@ -97,9 +107,9 @@ async function* reportsCsv(exports: ExportsRepository, query: Filter & { labels?
     ...ALL_CELLS.map((cell) => (zh ? cell.zh : cell.code))
   ]
   async function* records() {
-    for await (const rows of pages(exports, query, false)) {
+    for await (const rows of pages(exports, exportFilter(query), false)) {
       yield rows.map((row) => {
-        const cells = row.cells as unknown as Record<string, number | null>
+        const cells = row.cells
         return [...identity(row), ...ALL_CELLS.map((cell) => cells[cell.code] ?? '')]
       })
     }
@@ -109,7 +119,7 @@ async function* reportsCsv(exports: ExportsRepository, query: Filter & { labels?
 
 /** reports.ndjson: one canonical report per line, with its revision and status. */
 async function* reportsNdjson(exports: ExportsRepository, query: Filter): AsyncGenerator<Buffer> {
-  for await (const rows of pages(exports, query, true)) {
+  for await (const rows of pages(exports, exportFilter(query), true)) {
     let chunk = ''
     for (const row of rows)
       chunk +=
@@ -118,12 +128,19 @@ async function* reportsNdjson(exports: ExportsRepository, query: Filter): AsyncG
   }
 }
 
-export type ExportKind = 'cells.csv' | 'reports.csv' | 'reports.ndjson'
+/** reports.xlsx (services/export-xlsx.ts), loaded by the first workbook asked for. */
+async function* reportsXlsx(exports: ExportsRepository, query: Filter): AsyncGenerator<Buffer> {
+  const { xlsxChunks } = await import('./export-xlsx.js')
+  yield* xlsxChunks(exports, query)
+}
+
+export type ExportKind = 'cells.csv' | 'reports.csv' | 'reports.ndjson' | 'reports.xlsx'
 export type ExportQuery = Filter & { labels?: 'code' | 'zh' | undefined }
 
 /** The bytes of an export, chunk by chunk. */
 export function exportChunks(exports: ExportsRepository, kind: ExportKind, query: ExportQuery): AsyncGenerator<Buffer> {
   if (kind === 'cells.csv') return cellsCsv(exports, query)
   if (kind === 'reports.csv') return reportsCsv(exports, query)
+  if (kind === 'reports.xlsx') return reportsXlsx(exports, query)
   return reportsNdjson(exports, query)
 }

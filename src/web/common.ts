@@ -1,6 +1,7 @@
 // What the entry and review pages share: making elements, calling the API with the session's
 // token, and saying what went wrong in Chinese. Nothing from the API or the address bar is ever
 // put into the page as markup: elements are made with the DOM and text is set as text.
+import { STATUS_ZH } from '../domain/report.js'
 
 /** The element a selector names; the pages are ours, so a missing one is a bug and throws. */
 export function $<T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T {
@@ -170,9 +171,4 @@ export interface Review {
 /** Time stamps as a Chinese office writes them: 2021-01-11 09:30. */
 export const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—')
 
-export const STATUS_NAMES: Record<string, string> = {
-  draft: '草稿',
-  submitted: '已报送（待审核）',
-  accepted: '已审核通过',
-  returned: '已退回'
-}
+export const STATUS_NAMES: Readonly<Record<string, string>> = STATUS_ZH

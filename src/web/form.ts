@@ -6,7 +6,7 @@ import { readField } from '../domain/cell-value.js'
 import { TABLE_CLASSES, tableHeading, tableLayout } from '../domain/render-tables.js'
 import { readCell, type CellTree, type CellValue, type Report } from '../domain/report.js'
 import type { Violation } from '../domain/rules.js'
-import { TABLE_KEYS, tableOf, TEMPLATES, type CellDef, type TemplateId } from '../domain/templates.js'
+import { ENUM_ZH, TABLE_KEYS, tableOf, TEMPLATES, type CellDef, type TemplateId } from '../domain/templates.js'
 import { el } from './common.js'
 
 export interface Field {
@@ -26,8 +26,6 @@ interface EnumField {
 }
 
 export type Tables = Pick<Report, 'proactive' | 'requests' | 'appeals'>
-
-const ENUM_NAMES: Record<string, string> = { yuan: '元', wan: '万元' }
 
 /** A JSON Pointer of a rule's finding (`/requests/received/total`) as a cell code. */
 export const pointerToCode = (pointer: string) => pointer.slice(1).split('/').join('.')
@@ -94,7 +92,7 @@ export class ReportForm {
           'select',
           { 'aria-label': `${row.zh} · 金额单位`, name: `proactive.${row.key}.${key}` },
           el('option', { value: '' }, '单位未注明'),
-          ...values.map((v) => el('option', { value: v }, ENUM_NAMES[v] ?? v))
+          ...values.map((v) => el('option', { value: v }, ENUM_ZH[v] ?? v))
         )
         // Beside the row's amount, which is the figure it qualifies.
         const amount = [...this.fields.values()].find((f) => f.cell.path[1] === row.key && f.cell.type === 'amount')
