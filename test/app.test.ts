@@ -318,6 +318,41 @@ t.test('OpenAPI', async (t) => {
     }
   })
 
+  t.test('for client generators: an operationId, a tag, a summary and security on every operation', async (t) => {
+    const doc = (await app.inject({ url: '/openapi.json' })).json()
+    type Operation = { operationId?: string; tags?: string[]; summary?: string; security?: unknown[] }
+    type Parameter = { name: string; in: string; required?: boolean; schema: { default?: unknown } }
+    const seen = new Set<string>()
+    const tags = new Set((doc.tags as Array<{ name: string }>).map((tag) => tag.name))
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const id = operation.operationId ?? ''
+        t.match(id, /^[a-z][A-Za-z]+$/, `${method} ${path}: camelCase operationId`)
+        t.notOk(seen.has(id), `${id} is unique`)
+        seen.add(id)
+        t.ok(operation.tags?.length === 1 && tags.has(operation.tags[0]!), `${id}: one declared tag`)
+        t.ok(operation.summary, `${id}: a summary`)
+        t.ok(Array.isArray(operation.security), `${id}: says whether it takes a token`)
+      }
+    }
+    t.ok(seen.size >= 37, `${seen.size} operations`)
+    const security = (id: string) =>
+      Object.values(doc.paths as Record<string, Record<string, Operation>>)
+        .flatMap((methods) => Object.values(methods))
+        .find((operation) => operation.operationId === id)?.security
+    t.same(security('getHealth'), [], 'public: no token')
+    t.same(security('putReport'), [{ bearerAuth: [] }], 'a write: a token')
+    t.same(security('getReport'), [{}, { bearerAuth: [] }], 'a read that shows drafts to a token: optional')
+    t.notMatch(JSON.stringify(doc), /"errorMessage"/, 'no vendor keyword leaks into the schemas')
+    const list = Object.values(doc.paths['/v1/reports'] as Record<string, { parameters: Parameter[] }>)[0]!
+    t.match(
+      list.parameters.find((p) => p.name === 'limit'),
+      { in: 'query', schema: { default: 50 } }
+    )
+    t.notOk(list.parameters.find((p) => p.name === 'limit')!.required, 'a defaulted query parameter is optional')
+    t.match(doc.info.license, { name: 'MIT', identifier: 'MIT' })
+  })
+
   t.test('the committed openapi/openapi.json equals what the app generates', async (t) => {
     const committed = readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')
     t.equal(committed, await generateOpenApi(), 'run `npm run openapi` after changing a schema')

@@ -554,7 +554,7 @@ t.test('import bombs are refused by the bound each one meets, before the work it
 })
 
 t.test('pages are read in a worker with a time budget; the service answers on', async (t) => {
-  const reader = createPageReader({ budgetMs: 1, maxQueue: 8, heapMb: 64 })
+  const reader = createPageReader({ budgetMs: 1, maxQueue: 8, heapMb: 128 })
   t.teardown(() => reader.close())
   const slow = `${TEXT}\n${Array.from({ length: 19_000 }, (_, i) => `(${i})其他对外管理服务事项${i} |`).join('\n')}`
   await t.rejects(
@@ -562,7 +562,7 @@ t.test('pages are read in a worker with a time budget; the service answers on', 
     { name: 'PageNotRead', kind: 'unreadable', message: /within 1 ms/ },
     'a page over its budget is refused'
   )
-  const generous = createPageReader({ budgetMs: 60_000, maxQueue: 8, heapMb: 64 })
+  const generous = createPageReader({ budgetMs: 60_000, maxQueue: 8, heapMb: 128 })
   t.teardown(() => generous.close())
   t.equal((await generous.read(TEXT, 'text')).template, 'gb2019', 'a fresh worker reads the next page')
   await t.rejects(generous.read('hello', 'text'), { name: 'PageNotRead', kind: 'unreadable', message: /No table/ })

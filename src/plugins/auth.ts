@@ -53,6 +53,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: AccessRule
+    /** A public read whose answer shows drafts and returned reports to a token that covers them. */
+    visibility?: true
   }
 }
 
@@ -154,10 +156,16 @@ export default fp(
       }
     }
 
-    // Routes that declare access get the check as their own preHandler, and the docs to match.
+    // Routes that declare access get the check as their own preHandler, and the docs to match;
+    // every other operation is documented as public, one that shows more to a token
+    // (config.visibility) as taking one optionally.
     app.addHook('onRoute', (route) => {
       const rule = route.config?.access
-      if (!rule) return
+      if (!rule) {
+        if (!route.schema || route.schema.hide) return
+        ;(route.schema as Record<string, unknown>).security = route.config?.visibility ? [{}, { bearerAuth: [] }] : []
+        return
+      }
       route.preHandler = [
         authorize,
         ...(Array.isArray(route.preHandler) ? route.preHandler : route.preHandler ? [route.preHandler] : [])

@@ -8,11 +8,37 @@ import fp from 'fastify-plugin'
 export const OPENAPI_INFO = {
   title: 'ogi-reports',
   version: '1.0.0',
+  license: { name: 'MIT', identifier: 'MIT' },
   description:
     'System of record for the annual reports on open government information (政府信息公开工作年度报告) ' +
     "of China's townships: submission and validation against the national templates (gb2019, gb2021) and " +
     'their consistency rules (勾稽关系), immutable revisions, review, aggregates, coverage and exports. ' +
     'Errors are RFC 9457 problem details (application/problem+json) with a stable `code`.'
+}
+
+/** A copy of a JSON value without the properties named `key`, at any depth. */
+function withoutKey<T>(value: T, key: string): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutKey(item, key)) as T
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([name]) => name !== key)
+      .map(([name, item]) => [name, withoutKey(item, key)])
+  ) as T
+}
+
+type Parameter = { in?: string; required?: boolean; schema?: { default?: unknown } }
+
+/**
+ * A query parameter the server defaults (limit) is one a client may leave out: the validator
+ * fills it in, so its schema lists it as required, but the document must not.
+ */
+function optionalDefaults<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, { parameters?: Parameter[] }>> }).paths ?? {}
+  for (const operation of Object.values(paths).flatMap((methods) => Object.values(methods)))
+    for (const parameter of operation.parameters ?? [])
+      if (parameter.in === 'query' && parameter.schema?.default !== undefined) delete parameter.required
+  return document
 }
 
 export default fp(
@@ -48,6 +74,11 @@ export default fp(
       },
       // Our paths are the service's own (/v1/…); the server URL is not a prefix to strip from them.
       stripBasePath: false,
+      // The schemas' errorMessage words our 400s; it is no OpenAPI keyword and would confuse generators.
+      transformObject: (document) =>
+        optionalDefaults(
+          withoutKey('openapiObject' in document ? document.openapiObject : document.swaggerObject, 'errorMessage')
+        ),
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
       }

@@ -87,7 +87,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/aggregates/:code/:year',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'getAggregate',
         tags: ['aggregates'],
         summary: 'Every cell summed over the reports of the townships under a division (or cn)',
         description:
@@ -143,9 +145,16 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { scope, year, aggregate: sums, missing: names('missing'), late: names('late') }
   }
 
-  const compiledSchema = <R extends TSchema = TString>(type: string, description: string, body?: R) => ({
+  const compiledSchema = <R extends TSchema = TString>(
+    operationId: string,
+    type: string,
+    name: string,
+    description: string,
+    body?: R
+  ) => ({
+    operationId,
     tags: ['aggregates'],
-    summary: `The district's compiled report as ${type}`,
+    summary: `The district's compiled report as ${name}`,
     description,
     params: AggregateParams,
     produces: [type],
@@ -156,7 +165,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/aggregates/:code/:year/report.html',
     {
       schema: compiledSchema(
+        'getCompiledReportHtml',
         'text/html',
+        'HTML, printable on A4',
         'Tables 二, 三 and 四 laid out as on the national form of the year (gb2019 to 2020, gb2021 from 2021), ' +
           'filled with the ' +
           'aggregate of the submitted and accepted reports, with a line on coverage; printable on A4. Table 二 ' +
@@ -171,7 +182,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/aggregates/:code/:year/report.md',
     {
       schema: compiledSchema(
+        'getCompiledReportMarkdown',
         'text/markdown',
+        'Markdown',
         'The same tables as Markdown, for pasting into the report’s text (merged cells spelled out).'
       )
     },
@@ -185,7 +198,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/aggregates/:code/:year/report.csv',
     {
       schema: compiledSchema(
+        'getCompiledReportCsv',
         'text/csv',
+        'CSV',
         'One row per printed cell: table, template, code, label, value (UTF-8 with BOM).'
       )
     },
@@ -202,7 +217,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/aggregates/:code/:year/report.docx',
     {
       schema: compiledSchema(
+        'getCompiledReportDocx',
         DOCX,
+        'a Word document',
         'The same as a Word document (A4, the fonts of an official document, each with its substitute), to open ' +
           'in Word or WPS and put into the district’s own report.',
         Binary('A Word document (Office Open XML)')
@@ -229,7 +246,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/aggregates/:code',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'getAggregateSeries',
         tags: ['aggregates'],
         summary: 'The aggregate of a division for each year from `from` to `to`',
         params: SeriesParams,
@@ -267,7 +286,9 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/coverage/:code/:year',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'getCoverage',
         tags: ['aggregates'],
         summary: 'Every township expected to report, with its state, first submission and on-time flag',
         params: AggregateParams,
@@ -311,6 +332,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/deadlines/:code/:year',
     {
       schema: {
+        operationId: 'getDeadline',
         tags: ['aggregates'],
         summary: 'The deadline in force for a district and year',
         params: DeadlineParams,
@@ -339,6 +361,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       bodyLimit: 1024,
       schema: {
+        operationId: 'setDeadline',
         tags: ['aggregates'],
         summary: 'Set a district’s deadline for a report year',
         description:

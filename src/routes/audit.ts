@@ -14,6 +14,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: { roles: ['district', 'admin'] } },
       schema: {
+        operationId: 'listAudit',
         tags: ['access'],
         summary: 'The audit trail of writes, newest first',
         querystring: AuditQuery,

@@ -22,6 +22,7 @@ const divisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/divisions/:code',
     {
       schema: {
+        operationId: 'getDivision',
         tags: ['divisions'],
         summary: 'A division with its path from the province down',
         params: CodeParams,
@@ -40,6 +41,7 @@ const divisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/divisions/:code/children',
     {
       schema: {
+        operationId: 'listDivisionChildren',
         tags: ['divisions'],
         summary: 'The divisions directly under a division, by code',
         params: CodeParams,
@@ -58,6 +60,7 @@ const divisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/divisions',
     {
       schema: {
+        operationId: 'searchDivisions',
         tags: ['divisions'],
         summary: 'Search divisions by name, optionally of one level',
         querystring: SearchQuery,

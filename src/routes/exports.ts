@@ -66,6 +66,7 @@ const exportRoutes: FastifyPluginAsyncTypebox<{ databasePath: string }> = async 
     '/exports/cells.csv',
     {
       schema: {
+        operationId: 'exportCellsCsv',
         tags: ['exports'],
         summary:
           'Long CSV: one row per cell of every report (unit, district, year, template, status, revision, cell, ' +
@@ -82,6 +83,7 @@ const exportRoutes: FastifyPluginAsyncTypebox<{ databasePath: string }> = async 
     '/exports/reports.csv',
     {
       schema: {
+        operationId: 'exportReportsCsv',
         tags: ['exports'],
         summary: 'Wide CSV: one row per report, one column per cell code of either template',
         querystring: WideQuery,
@@ -96,6 +98,7 @@ const exportRoutes: FastifyPluginAsyncTypebox<{ databasePath: string }> = async 
     '/exports/reports.ndjson',
     {
       schema: {
+        operationId: 'exportReportsNdjson',
         tags: ['exports'],
         summary: 'One canonical report per line (NDJSON), with its revision and status',
         querystring: ExportQuery,
@@ -110,6 +113,7 @@ const exportRoutes: FastifyPluginAsyncTypebox<{ databasePath: string }> = async 
     '/exports/reports.xlsx',
     {
       schema: {
+        operationId: 'exportReportsXlsx',
         tags: ['exports'],
         summary: 'Excel workbook: a sheet per table (二, 三, 四) and template, one row per report',
         description:

@@ -8,7 +8,14 @@ const Status = Type.Object({ status: Type.String() })
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } } },
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['operations'],
+        summary: 'The process is up',
+        response: { 200: Status }
+      }
+    },
     async () => ({ status: 'ok' })
   )
 
@@ -16,6 +23,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/readyz',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['operations'],
         summary: 'The database is open, migrated and seeded',
         response: { 200: Status, 503: problemResponse('Not ready yet') }

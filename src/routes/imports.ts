@@ -170,6 +170,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
         }
       },
       schema: {
+        operationId: 'importReport',
         tags: ['imports'],
         summary: 'Read a published report (text, HTML, PDF or Word) into a canonical report',
         description:

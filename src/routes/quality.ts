@@ -87,7 +87,9 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/quality/:code/:year',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'getQuality',
         tags: ['quality'],
         summary: 'Every error and warning across the current reports under a division',
         description:
@@ -139,6 +141,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       bodyLimit: 16 * 1024,
       schema: {
+        operationId: 'explainFinding',
         tags: ['quality'],
         summary: 'Mark a warning of the current revision explained',
         description: 'The warning stays listed, counted apart; a new revision of the report reopens it.',

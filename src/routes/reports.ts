@@ -109,6 +109,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     {
       config: { access: { roles: ['unit', 'district', 'admin'], scope: unitOf } },
       schema: {
+        operationId: 'putReport',
         tags: ['reports'],
         summary: 'Submit a report (or a draft), creating a new revision',
         description:
@@ -180,7 +181,9 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
   app.get(
     '/reports/:unit/:year',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'getReport',
         tags: ['reports'],
         summary: 'The current revision of a report, with its workflow state',
         params: ReportParams,
@@ -203,7 +206,9 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
   app.get(
     '/reports/:unit/:year/revisions',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'listRevisions',
         tags: ['reports'],
         summary: 'Every revision of a report, oldest first, and every review action',
         params: ReportParams,
@@ -234,7 +239,9 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
   app.get(
     '/reports/:unit/:year/revisions/:n',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'getRevision',
         tags: ['reports'],
         summary: 'One revision of a report, whole',
         params: RevisionParams,
@@ -261,7 +268,9 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
   app.get(
     '/reports/:unit/:year/revisions/:n/diff',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'getRevisionDiff',
         tags: ['reports'],
         summary: 'What changed from revision n−1 to revision n',
         params: RevisionParams,
@@ -281,6 +290,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     '/validate',
     {
       schema: {
+        operationId: 'validateReport',
         tags: ['reports'],
         summary: 'Check a report against the template and every rule, storing nothing',
         description: "The same engine as PUT; cross-year rules read the unit's stored report of the previous year.",
@@ -299,7 +309,9 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
   app.get(
     '/reports',
     {
+      config: { visibility: true },
       schema: {
+        operationId: 'listReports',
         tags: ['reports'],
         summary: 'Report summaries, newest year first, then by unit code',
         querystring: ListQuery,
@@ -334,6 +346,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
     {
       config: { access: { roles: ['district', 'admin'], scope: requestValue('query', 'under'), read: true } },
       schema: {
+        operationId: 'listReviewQueue',
         tags: ['reports'],
         summary: 'The submitted reports under a division that await review, the longest waiting first',
         description:
@@ -372,6 +385,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       config: { access: { roles: ['district', 'admin'], scope: unitOf } },
       bodyLimit: 16 * 1024,
       schema: {
+        operationId: 'reviewReport',
         tags: ['reports'],
         summary: 'Accept or return a submitted report (district reviewers)',
         description:

@@ -42,6 +42,7 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/templates',
     {
       schema: {
+        operationId: 'listTemplates',
         tags: ['templates'],
         summary: 'Both national templates: every cell and rule',
         response: { 200: TemplateList }
@@ -54,6 +55,7 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/templates/:template',
     {
       schema: {
+        operationId: 'getTemplate',
         tags: ['templates'],
         summary: 'One national template: every cell and rule',
         params: TemplateParams,

@@ -30,6 +30,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: adminOnly,
       bodyLimit: 4 * 1024,
       schema: {
+        operationId: 'createToken',
         tags: ['access'],
         summary: 'Issue a token (the secret is in this response only)',
         body: TokenRequest,
@@ -47,7 +48,12 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/tokens',
     {
       config: adminOnly,
-      schema: { tags: ['access'], summary: 'Every token, newest first (never a secret)', response: { 200: TokenList } }
+      schema: {
+        operationId: 'listTokens',
+        tags: ['access'],
+        summary: 'Every token, newest first (never a secret)',
+        response: { 200: TokenList }
+      }
     },
     async () => ({ items: app.repos.tokens.list().map(tokenInfo) })
   )
@@ -57,6 +63,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: { roles: ['unit', 'district', 'admin'], read: true } },
       schema: {
+        operationId: 'getCurrentToken',
         tags: ['access'],
         summary: "The caller's own token: role, scope and the scope's division (never the secret)",
         response: { 200: CurrentToken }
@@ -77,7 +84,13 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/tokens/:id',
     {
       config: adminOnly,
-      schema: { tags: ['access'], summary: 'Revoke a token', params: TokenParams, response: { 200: TokenInfo } }
+      schema: {
+        operationId: 'revokeToken',
+        tags: ['access'],
+        summary: 'Revoke a token',
+        params: TokenParams,
+        response: { 200: TokenInfo }
+      }
     },
     async (request) => {
       const row = app.repos.tokens.revoke(request.params.id, request.requestContext(), app.now())

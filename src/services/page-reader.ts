@@ -54,14 +54,15 @@ export function createPageReader(options: PageReaderOptions = PAGE_READER_DEFAUL
       resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: 16 }
     }))
 
-  // The budget is for reading, not for a worker's start (loading its modules): a fresh worker is
-  // first given an empty page, untimed. Set again whenever a worker was ended for a page.
+  // The budget is for reading, not for a worker's start (loading its modules, pdf.js among them):
+  // a fresh worker is first given a warm-up, untimed. Set again whenever a worker was ended for a page.
   let warm: Promise<unknown> | undefined
 
   return {
     async read(input, kind) {
       const workers = started()
-      await (warm ??= workers.run({ input: '', kind: 'text' }))
+      // A warm-up that fails (a worker out of memory) is tried again by the next page, which reads anyway.
+      await (warm ??= workers.run({ input: '', kind: 'text', warmUp: true }).catch(() => (warm = undefined)))
       if (workers.queueSize >= options.maxQueue)
         throw new PageNotRead('Too many pages are being read; try again in a second', 'busy')
       let answer: ReadPageAnswer

@@ -60,10 +60,16 @@ async function textItems(data: Uint8Array): Promise<Item[][]> {
   }
 }
 
-async function readItems(data: Uint8Array): Promise<Item[][]> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs')
+/** pdf.js, loaded by the first PDF (or ahead of it: the page reader's warm-up, workers/read-page.ts). */
+export async function loadPdfjs() {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
   // pdf.js runs its parser in this thread ("fake worker"); given the module, it does not load it by URL.
   ;(globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= await import('pdfjs-dist/legacy/build/pdf.worker.mjs')
+  return pdfjs
+}
+
+async function readItems(data: Uint8Array): Promise<Item[][]> {
+  const { getDocument } = await loadPdfjs()
   const task = getDocument({
     data: new Uint8Array(data), // a copy, as a plain Uint8Array (pdf.js takes no Buffer and detaches what it is given)
     cMapUrl: CMAPS,
