@@ -154,6 +154,14 @@ t.test('a district aggregate equals the sums of its submitted reports', async (t
     const provinces = (await app.inject({ url: '/v1/aggregates/cn/2021?groupBy=child' })).json()
     t.equal(provinces.items.length, 31)
     t.equal(provinces.items.find((p: { scope: { code: string } }) => p.scope.code === '35').coverage.submitted, 10)
+    const children = await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/children` })
+    t.same(children.json(), grouped, 'GET …/children says the same as groupBy=child')
+    t.notOk('coverage' in grouped, 'and only that: no sums of the division beside the items')
+    t.equal(
+      (await app.inject({ url: `/v1/aggregates/${DISTRICT}/2021/children?groupBy=child` })).statusCode,
+      400,
+      '…/children takes no groupBy'
+    )
   })
 
   t.test('status filter: drafts only for a token that covers the division', async (t) => {

@@ -351,6 +351,28 @@ t.test('OpenAPI', async (t) => {
     )
     t.notOk(list.parameters.find((p) => p.name === 'limit')!.required, 'a defaulted query parameter is optional')
     t.match(doc.info.license, { name: 'MIT', identifier: 'MIT' })
+    // Shapes that differ are named schemas: an aggregate's sums required, a report's branch by its template.
+    const json = (operation: { responses?: Record<string, unknown>; requestBody?: unknown }, status?: string) =>
+      (
+        (status ? operation.responses![status] : operation.requestBody) as {
+          content: Record<string, { schema: { anyOf?: Array<{ $ref: string }>; discriminator?: unknown } }>
+        }
+      ).content['application/json']!.schema
+    const paths = doc.paths as Record<string, Record<string, { responses?: Record<string, unknown> }>>
+    t.same(json(paths['/v1/aggregates/{code}/{year}']!.get!, '200').anyOf, [
+      { $ref: '#/components/schemas/Aggregate' },
+      { $ref: '#/components/schemas/ChildAggregates' }
+    ])
+    t.same(json(paths['/v1/aggregates/{code}/{year}/children']!.get!, '200'), {
+      $ref: '#/components/schemas/ChildAggregates'
+    })
+    t.ok(doc.components.schemas.Aggregate.required.includes('coverage'), 'an aggregate’s sums are required')
+    const submission = json(paths['/v1/reports/{unit}/{year}']!.put!)
+    t.same(submission.discriminator, { propertyName: 'template' })
+    t.same(
+      submission.anyOf,
+      ['Gb2019', 'Gb2021'].map((id) => ({ $ref: `#/components/schemas/ReportSubmission${id}` }))
+    )
   })
 
   t.test('the committed openapi/openapi.json equals what the app generates', async (t) => {

@@ -19,8 +19,10 @@ import { DivisionNotFound, Forbidden, validationError } from '../errors.js'
 import { requestValue } from '../plugins/auth.js'
 import {
   AggregateParams,
+  Aggregate,
   AggregateQuery,
   AggregateResponse,
+  ChildAggregates,
   AggregateSeries,
   CoverageList,
   CoverageQuery,
@@ -46,13 +48,21 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * Answers from the cache while the database is unchanged, with the version as ETag (a
    * dashboard polling with If-None-Match gets 304); otherwise computes, serializes and keeps.
    */
-  function cached(request: FastifyRequest, reply: FastifyReply, compute: () => unknown, visibility?: Visibility) {
+  function cached(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    compute: () => Record<string, unknown>,
+    { visibility, schema }: { visibility?: Visibility; schema?: object } = {}
+  ) {
     const version = rollups.version()
     // An answer that shows private states is kept per visibility, never handed to another caller.
     const key = visibility ? `${visibilityKey(visibility)} ${request.url}` : request.url
     let entry = cache.get(key, version)
     if (entry === undefined) {
-      const body = reply.serialize(compute()) as string
+      // A route whose answer has two shapes names the one it computed: no serializer guesses.
+      const body = schema
+        ? reply.serializeInput(compute(), schema as Record<string, unknown>)
+        : (reply.serialize(compute()) as string)
       // The tag is a digest of the bytes, not the version: a connection's counters start again
       // with each process, so the same version can name different data after a restart.
       entry = { body: Buffer.from(body), etag: `"${digestTag(body)}"` }
@@ -84,6 +94,39 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const body = (rows: RollupRow[], code: string, statuses: ReportStatus[]) =>
     aggregate(rows, divisions.townshipsUnder(code), statuses)
 
+  /** The sums of one division for a year. */
+  function divisionAggregate(code: string, year: number, statuses: ReportStatus[]) {
+    const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, statuses)
+    return { scope: scopeOf(code), year, statuses, ...sums }
+  }
+
+  /** The same for every child division, those without reports included. */
+  function childAggregates(code: string, year: number, statuses: ReportStatus[]) {
+    const scope = scopeOf(code)
+    const children = divisions.allChildren(code)
+    const rows =
+      children.length > 0
+        ? rollups.read(
+            children.map((c) => c.code),
+            year,
+            year
+          )
+        : []
+    return {
+      scope,
+      year,
+      statuses,
+      items: children.map((child) => {
+        const { statuses: _, ...sums } = body(
+          rows.filter((r) => r.divisionCode === child.code),
+          child.code,
+          statuses
+        )
+        return { scope: { code: child.code, name: child.name, level: child.level }, ...sums }
+      })
+    }
+  }
+
   app.get(
     '/aggregates/:code/:year',
     {
@@ -94,7 +137,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Every cell summed over the reports of the townships under a division (or cn)',
         description:
           'With coverage (never read a missing report as zero), templates, indicators and incomplete cells. ' +
-          'groupBy=child gives the same for every child division, those without reports included.',
+          'groupBy=child gives ChildAggregates instead, as GET …/children does.',
         params: AggregateParams,
         querystring: AggregateQuery,
         response: { 200: AggregateResponse, 304: NotModified }
@@ -102,36 +145,32 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { code, year } = request.params
-      const scope = scopeOf(code)
+      scopeOf(code)
       const statuses = statusesOf(request, code, request.query.status)
-      return cached(request, reply, () => {
-        if (request.query.groupBy !== 'child') {
-          const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, statuses)
-          return { scope, year, statuses, ...sums }
-        }
-        const children = divisions.allChildren(code)
-        const rows =
-          children.length > 0
-            ? rollups.read(
-                children.map((c) => c.code),
-                year,
-                year
-              )
-            : []
-        return {
-          scope,
-          year,
-          statuses,
-          items: children.map((child) => {
-            const { statuses: _, ...sums } = body(
-              rows.filter((r) => r.divisionCode === child.code),
-              child.code,
-              statuses
-            )
-            return { scope: { code: child.code, name: child.name, level: child.level }, ...sums }
-          })
-        }
-      })
+      return request.query.groupBy === 'child'
+        ? cached(request, reply, () => childAggregates(code, year, statuses), { schema: ChildAggregates })
+        : cached(request, reply, () => divisionAggregate(code, year, statuses), { schema: Aggregate })
+    }
+  )
+
+  app.get(
+    '/aggregates/:code/:year/children',
+    {
+      config: { visibility: true },
+      schema: {
+        operationId: 'getChildAggregates',
+        tags: ['aggregates'],
+        summary: 'The aggregate of every child division of a division (or cn), those without reports included',
+        params: AggregateParams,
+        querystring: Type.Object({ status: AggregateQuery.properties.status }, { additionalProperties: false }),
+        response: { 200: Type.Ref('ChildAggregates'), 304: NotModified }
+      }
+    },
+    async (request, reply) => {
+      const { code, year } = request.params
+      scopeOf(code)
+      const statuses = statusesOf(request, code, request.query.status)
+      return cached(request, reply, () => childAggregates(code, year, statuses), { schema: ChildAggregates })
     }
   )
 
@@ -324,7 +363,7 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
           nextCursor: page.next ? encodeCursor([page.next]) : null
         }
       }
-      return cached(request, reply, compute, visibility)
+      return cached(request, reply, compute, { visibility })
     }
   )
 

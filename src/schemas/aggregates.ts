@@ -108,21 +108,29 @@ const aggregateFields = {
 
 const Statuses = Type.Array(Type.Enum(REPORT_STATUSES))
 
-/**
- * One response schema for both forms (an `anyOf` would make the serializer validate the whole
- * body to pick a branch): the sums of the division, or with groupBy=child its children's in `items`.
- */
-export const AggregateResponse = Type.Object({
-  scope: Scope,
-  year: Type.Integer(),
-  statuses: Statuses,
-  ...Object.fromEntries(Object.entries(aggregateFields).map(([key, schema]) => [key, Type.Optional(schema)])),
-  items: Type.Optional(
-    Type.Array(Type.Object({ scope: Scope, ...aggregateFields }), {
-      description:
-        'With groupBy=child (and only then, in place of the sums): every child division, those with no report included'
-    })
-  )
+const CHILDREN =
+  'Every child division, those with no report included, each with the same sums as an aggregate of its own'
+
+/** The sums of one division (or the whole country) for a year. */
+export const Aggregate = Type.Object(
+  { scope: Scope, year: Type.Integer(), statuses: Statuses, ...aggregateFields },
+  { $id: 'Aggregate', description: 'Every cell summed over the reports of the townships under a division' }
+)
+
+/** The same for each child division (GET …/children, or ?groupBy=child). */
+export const ChildAggregates = Type.Object(
+  {
+    scope: Scope,
+    year: Type.Integer(),
+    statuses: Statuses,
+    items: Type.Array(Type.Object({ scope: Scope, ...aggregateFields }), { description: CHILDREN })
+  },
+  { $id: 'ChildAggregates', description: CHILDREN }
+)
+
+/** GET /v1/aggregates/{code}/{year}: an Aggregate, or with groupBy=child the ChildAggregates. */
+export const AggregateResponse = Type.Union([Type.Ref('Aggregate'), Type.Ref('ChildAggregates')], {
+  description: 'An Aggregate; with groupBy=child (kept for v1 clients; GET …/children says it alone) ChildAggregates'
 })
 
 export const AggregateSeries = Type.Object({

@@ -1,6 +1,6 @@
 // Report schemas, derived from the template definitions: the request body (a union
 // discriminated by `template`) and the responses that carry a report.
-import { Type, type TSchema } from 'typebox'
+import { Type, type Static, type TSchema } from 'typebox'
 import { REPORT_STATUSES, SUBMITTABLE_STATUSES, type ReportInput } from '../domain/report.js'
 import {
   APPEAL_COLUMNS,
@@ -137,14 +137,27 @@ function submissionBody(id: TemplateId) {
   )
 }
 
-/** One schema per template, united by the `template` key (an explicit pair keeps the static type). */
-const discriminated = <T extends TSchema>(branch: (id: TemplateId) => T, description: string) =>
-  Type.Union([branch('gb2019'), branch('gb2021')], { discriminator: { propertyName: 'template' }, description })
+/** The branches of the unions below, each registered once by its $id (shared.ts). */
+export const REPORT_BRANCHES: TSchema[] = []
+
+/**
+ * One schema per template, united by the `template` key: each branch a named schema
+ * (`${name}Gb2019`, `${name}Gb2021`), so that a client generator can pick it by the discriminator.
+ */
+function discriminated<T extends TSchema>(name: string, branch: (id: TemplateId) => T, description: string) {
+  const refs = TEMPLATE_IDS.map((id) => {
+    const $id = `${name}${id[0]!.toUpperCase()}${id.slice(1)}`
+    REPORT_BRANCHES.push({ ...branch(id), $id })
+    return Type.Ref($id)
+  })
+  return Type.Unsafe<Static<T>>(Type.Union(refs, { discriminator: { propertyName: 'template' }, description }))
+}
 
 // The tables are generated from the template definitions, so their static type is the domain's
 // (Type.Unsafe keeps the schema as built and gives it that type).
 export const ReportSubmission = Type.Unsafe<ReportInput>(
   discriminated(
+    'ReportSubmission',
     submissionBody,
     'A report in canonical JSON (report-format.md); the template key decides the shape of its tables'
   )
@@ -153,6 +166,7 @@ export const ReportSubmission = Type.Unsafe<ReportInput>(
 /** POST /v1/validate: as a PUT body, but unit and year must be given since no path names them. */
 export const ReportToValidate = Type.Unsafe<ReportInput & { unit: string; year: number }>(
   discriminated(
+    'ReportToValidate',
     (id) =>
       Type.Object(
         { ...submissionBody(id).properties, unit: DivisionCode, year: Year },
@@ -199,6 +213,7 @@ const ReviewFields = Type.Object({
 
 /** A stored report as read back: the canonical JSON plus its workflow state. */
 export const StoredReport = discriminated(
+  'StoredReport',
   (id) =>
     Type.Object(
       {

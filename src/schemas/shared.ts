@@ -1,8 +1,8 @@
 // The schemas registered once with Fastify (by $id): referenced from routes, resolved by the
 // validator and the serializer, and published as components of the OpenAPI document.
 import { FieldIssue, Problem, Violation } from './common.js'
-import { AppealSums, ApplicantSums, Coverage } from './aggregates.js'
-import { AppealCounts, ApplicantCounts, Narrative, ReportMeta } from './reports.js'
+import { Aggregate, AppealSums, ApplicantSums, ChildAggregates, Coverage } from './aggregates.js'
+import { AppealCounts, ApplicantCounts, Narrative, REPORT_BRANCHES, ReportMeta } from './reports.js'
 
 export const SHARED_SCHEMAS = [
   FieldIssue,
@@ -14,5 +14,8 @@ export const SHARED_SCHEMAS = [
   Narrative,
   ApplicantSums,
   AppealSums,
-  Coverage
+  Coverage,
+  Aggregate,
+  ChildAggregates,
+  ...REPORT_BRANCHES
 ]
