@@ -12,6 +12,7 @@ import { openDatabase } from '../src/db/connection.js'
 import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
 import { loadDivisions, seedDivisions } from '../src/db/seed-divisions.js'
 import { generateOpenApi } from '../scripts/openapi.js'
+import { breakingChanges, type Document } from './openapi-compat.js'
 import { asAdmin, build, freshDatabasePath } from './helper.js'
 
 t.test('configuration', async (t) => {
@@ -307,7 +308,8 @@ t.test('OpenAPI', async (t) => {
       doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>
     )) {
       for (const [method, operation] of Object.entries(methods)) {
-        for (const status of ['400', '404', '500']) {
+        const problems = Object.keys(operation.responses).filter((status) => Number(status) >= 400)
+        for (const status of new Set(['400', '404', '500', ...problems])) {
           t.match(
             operation.responses[status],
             { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
@@ -372,6 +374,62 @@ t.test('OpenAPI', async (t) => {
     t.same(
       submission.anyOf,
       ['Gb2019', 'Gb2021'].map((id) => ({ $ref: `#/components/schemas/ReportSubmission${id}` }))
+    )
+  })
+
+  t.test('v1 promises additions only: nothing the previous release had is gone', async (t) => {
+    const read = (file: string) =>
+      JSON.parse(readFileSync(new URL(`../openapi/${file}`, import.meta.url), 'utf8')) as Document
+    // The latest of the released documents kept beside the current one (openapi-<version>.json).
+    const released = readdirSync(new URL('../openapi/', import.meta.url))
+      .map((file) => /^openapi-(\d+)\.(\d+)\.(\d+)\.json$/.exec(file))
+      .filter((match) => match !== null)
+      .sort((a, b) => Number(a[1]) - Number(b[1]) || Number(a[2]) - Number(b[2]) || Number(a[3]) - Number(b[3]))
+    t.ok(released.length > 0, 'a released document is kept')
+    const previous = read(released.at(-1)![0])
+    const current = read('openapi.json')
+    t.same(breakingChanges(previous, current), [], `against the document of release ${previous.info.version}`)
+    t.equal(`openapi-${previous.info.version}.json`, released.at(-1)![0], 'named by its release')
+    t.not(current.info.version, previous.info.version, 'the document names its own release')
+
+    // The check itself: each kind of break is found, an addition is not one.
+    const changed = (change: (doc: Document) => void) => {
+      const copy = structuredClone(current)
+      change(copy)
+      return breakingChanges(current, copy)
+    }
+    t.match(
+      changed((d) => delete d.paths['/v1/coverage/{code}/{year}']),
+      ['GET /v1/coverage/{code}/{year}: removed']
+    )
+    t.match(
+      changed((d) => {
+        const stored = d.components!.schemas!.StoredReportGb2021!
+        stored.required = stored.required!.filter((name) => name !== 'revision')
+      }),
+      [/GET \/v1\/reports\/\{unit\}\/\{year\} 200: revision is no longer required/]
+    )
+    t.match(
+      changed((d) => {
+        const level = d.paths['/v1/divisions']!.get!.parameters!.find((p) => p.name === 'level')!
+        level.schema = { enum: ['province', 'city', 'district'] }
+      }),
+      [/GET \/v1\/divisions query level: enum value "township" removed/]
+    )
+    t.match(
+      changed((d) => {
+        const limit = d.paths['/v1/reports']!.get!.parameters!.find((p) => p.name === 'limit')!
+        limit.required = true
+      }),
+      ['GET /v1/reports query limit: newly required']
+    )
+    t.same(
+      changed((d) => {
+        d.paths['/v1/new'] = { get: { responses: {} } }
+        d.components!.schemas!.Aggregate!.properties!.extra = { enum: ['a'] }
+      }),
+      [],
+      'an additive change passes'
     )
   })
 

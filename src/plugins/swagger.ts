@@ -7,8 +7,10 @@ import fp from 'fastify-plugin'
 
 export const OPENAPI_INFO = {
   title: 'ogi-reports',
-  version: '1.0.0',
+  // The document's own release: 1.x while the API is /v1 (additions only; openapi/openapi-1.0.0.json is 1.0.0).
+  version: '1.1.0',
   license: { name: 'MIT', identifier: 'MIT' },
+  contact: { name: 'ogi-reports: the district office that runs this service' },
   description:
     'System of record for the annual reports on open government information (政府信息公开工作年度报告) ' +
     "of China's townships: submission and validation against the national templates (gb2019, gb2021) and " +

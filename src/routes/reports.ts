@@ -50,6 +50,14 @@ const PutHeaders = Type.Object({
     })
   )
 })
+const GetHeaders = Type.Object({
+  'if-none-match': Type.Optional(
+    Type.String({
+      maxLength: 500,
+      description: 'The ETag of an earlier answer: 304 while it names the current revision'
+    })
+  )
+})
 const ListQuery = Type.Object(
   {
     year: Type.Optional(Year),
@@ -187,6 +195,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
         tags: ['reports'],
         summary: 'The current revision of a report, with its workflow state',
         params: ReportParams,
+        headers: GetHeaders,
         response: { 200: StoredReport, 304: Type.Null({ description: 'If-None-Match names the current revision' }) }
       }
     },
