@@ -13,7 +13,7 @@ import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
 import { loadDivisions, seedDivisions } from '../src/db/seed-divisions.js'
 import { generateOpenApi } from '../scripts/openapi.js'
 import { breakingChanges, type Document } from './openapi-compat.js'
-import { asAdmin, build, freshDatabasePath } from './helper.js'
+import { asAdmin, build, fengshi, freshDatabasePath } from './helper.js'
 
 t.test('configuration', async (t) => {
   t.same(loadConfig({}), {
@@ -371,6 +371,16 @@ t.test('OpenAPI', async (t) => {
     t.ok(doc.components.schemas.Aggregate.required.includes('coverage'), 'an aggregate’s sums are required')
     const submission = json(paths['/v1/reports/{unit}/{year}']!.put!)
     t.same(submission.discriminator, { propertyName: 'template' })
+    // The request example is the repository's fixture, and it is valid.
+    const example = (
+      paths['/v1/reports/{unit}/{year}']!.put as unknown as {
+        requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> }
+      }
+    ).requestBody.content['application/json']!.examples.fengshi2020!.value
+    t.same(example, fengshi(), 'the example is test/fixtures/fengshi-2020.json')
+    const validated = await app.inject({ method: 'POST', url: '/v1/validate', payload: example as object })
+    t.equal(validated.statusCode, 200)
+    t.match(validated.json(), { valid: true })
     t.same(
       submission.anyOf,
       ['Gb2019', 'Gb2021'].map((id) => ({ $ref: `#/components/schemas/ReportSubmission${id}` }))

@@ -12,6 +12,7 @@ import {
   type TemplateId
 } from '../domain/templates.js'
 import { Cursor, DivisionCode, Limit, NextCursor, TownshipCode, Year } from './common.js'
+import { REPORT_EXAMPLE } from './report-example.js'
 
 const CELL_SCHEMAS: Record<CellType, () => TSchema> = {
   count: () =>
@@ -137,6 +138,17 @@ function submissionBody(id: TemplateId) {
   )
 }
 
+/** The request examples of the document (OpenAPI's media-type examples, by @fastify/swagger). */
+const EXAMPLES = {
+  'x-examples': {
+    fengshi2020: {
+      summary: '峰市镇 2020 (gb2019), as published',
+      description: 'The repository’s fixture: a real published report, every rule satisfied',
+      value: REPORT_EXAMPLE
+    }
+  }
+}
+
 /** The branches of the unions below, each registered once by its $id (shared.ts). */
 export const REPORT_BRANCHES: TSchema[] = []
 
@@ -144,13 +156,20 @@ export const REPORT_BRANCHES: TSchema[] = []
  * One schema per template, united by the `template` key: each branch a named schema
  * (`${name}Gb2019`, `${name}Gb2021`), so that a client generator can pick it by the discriminator.
  */
-function discriminated<T extends TSchema>(name: string, branch: (id: TemplateId) => T, description: string) {
+function discriminated<T extends TSchema>(
+  name: string,
+  branch: (id: TemplateId) => T,
+  description: string,
+  options: Record<string, unknown> = {}
+) {
   const refs = TEMPLATE_IDS.map((id) => {
     const $id = `${name}${id[0]!.toUpperCase()}${id.slice(1)}`
     REPORT_BRANCHES.push({ ...branch(id), $id })
     return Type.Ref($id)
   })
-  return Type.Unsafe<Static<T>>(Type.Union(refs, { discriminator: { propertyName: 'template' }, description }))
+  return Type.Unsafe<Static<T>>(
+    Type.Union(refs, { discriminator: { propertyName: 'template' }, description, ...options })
+  )
 }
 
 // The tables are generated from the template definitions, so their static type is the domain's
@@ -159,7 +178,8 @@ export const ReportSubmission = Type.Unsafe<ReportInput>(
   discriminated(
     'ReportSubmission',
     submissionBody,
-    'A report in canonical JSON (report-format.md); the template key decides the shape of its tables'
+    'A report in canonical JSON (report-format.md); the template key decides the shape of its tables',
+    EXAMPLES
   )
 )
 
@@ -172,7 +192,8 @@ export const ReportToValidate = Type.Unsafe<ReportInput & { unit: string; year: 
         { ...submissionBody(id).properties, unit: DivisionCode, year: Year },
         { additionalProperties: false, title: `Report to validate (${id})` }
       ),
-    'A report in canonical JSON, with its unit and year'
+    'A report in canonical JSON, with its unit and year',
+    EXAMPLES
   )
 )
 
