@@ -17,7 +17,6 @@ import {
   WidthType,
   type IRunOptions
 } from 'docx'
-import JSZip from 'jszip'
 import { coverageLine, compiledTitle, printedTables, type CompiledInput, type PrintedTable } from './compiled-report.js'
 import { tableHeading, type LayoutCell, type LayoutRow } from './render-tables.js'
 
@@ -179,7 +178,5 @@ export async function compiledDocx(input: CompiledInput): Promise<Buffer> {
     ]
   })
   // docx writes an empty font table; this one names each font and its substitute.
-  const zip = await JSZip.loadAsync(await Packer.toBuffer(document))
-  zip.file('word/fontTable.xml', fontTable())
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })
+  return Packer.toBuffer(document, false, [{ path: 'word/fontTable.xml', data: fontTable() }])
 }
