@@ -49,8 +49,6 @@ export interface SheetPlan {
   columns: SheetColumn[]
   /** Header rows: as many as the headings nest (二 and 四 two, 三 three). */
   headerRows: number
-  /** Columns kept in view when scrolling right: the unit's code and name. */
-  frozenColumns: number
   /** Whether the sheet's reports must be read with their bodies (enum fields). */
   needsBody: boolean
 }
@@ -64,6 +62,9 @@ const identity = (code: string, zh: string, width: number, value: SheetColumn['v
   summed: 'not a figure',
   value
 })
+
+/** Columns kept in view when scrolling right: the unit's code and name, the first two. */
+export const FROZEN_COLUMNS = 2
 
 /** The report's columns before its cells: the unit, its district, the year, status and timeliness. */
 const IDENTITY: readonly SheetColumn[] = [
@@ -132,7 +133,6 @@ export function sheetPlans(templates: readonly TemplateId[]): SheetPlan[] {
         table,
         columns,
         headerRows: Math.max(...columns.map((c) => c.header.length)),
-        frozenColumns: 2,
         needsBody: columns.some((c) => c.kind === 'enum')
       }
     })

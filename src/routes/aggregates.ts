@@ -94,15 +94,17 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const body = (rows: RollupRow[], code: string, statuses: ReportStatus[]) =>
     aggregate(rows, divisions.townshipsUnder(code), statuses)
 
+  type Scope = ReturnType<typeof scopeOf>
+
   /** The sums of one division for a year. */
-  function divisionAggregate(code: string, year: number, statuses: ReportStatus[]) {
-    const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, statuses)
-    return { scope: scopeOf(code), year, statuses, ...sums }
+  function divisionAggregate(scope: Scope, year: number, statuses: ReportStatus[]) {
+    const { statuses: _, ...sums } = body(rollups.read([scope.code], year, year), scope.code, statuses)
+    return { scope, year, statuses, ...sums }
   }
 
   /** The same for every child division, those without reports included. */
-  function childAggregates(code: string, year: number, statuses: ReportStatus[]) {
-    const scope = scopeOf(code)
+  function childAggregates(scope: Scope, year: number, statuses: ReportStatus[]) {
+    const code = scope.code
     const children = divisions.allChildren(code)
     const rows =
       children.length > 0
@@ -127,6 +129,20 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
 
+  /** GET …/{code}/{year} and …/children: the division's sums, or its children's. */
+  function aggregateAnswer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    { code, year, status }: { code: string; year: number; status: string | undefined },
+    children: boolean
+  ) {
+    const scope = scopeOf(code)
+    const statuses = statusesOf(request, code, status)
+    return children
+      ? cached(request, reply, () => childAggregates(scope, year, statuses), { schema: ChildAggregates })
+      : cached(request, reply, () => divisionAggregate(scope, year, statuses), { schema: Aggregate })
+  }
+
   app.get(
     '/aggregates/:code/:year',
     {
@@ -143,14 +159,13 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AggregateResponse, 304: NotModified }
       }
     },
-    async (request, reply) => {
-      const { code, year } = request.params
-      scopeOf(code)
-      const statuses = statusesOf(request, code, request.query.status)
-      return request.query.groupBy === 'child'
-        ? cached(request, reply, () => childAggregates(code, year, statuses), { schema: ChildAggregates })
-        : cached(request, reply, () => divisionAggregate(code, year, statuses), { schema: Aggregate })
-    }
+    async (request, reply) =>
+      aggregateAnswer(
+        request,
+        reply,
+        { ...request.params, status: request.query.status },
+        request.query.groupBy === 'child'
+      )
   )
 
   app.get(
@@ -166,18 +181,12 @@ const aggregateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('ChildAggregates'), 304: NotModified }
       }
     },
-    async (request, reply) => {
-      const { code, year } = request.params
-      scopeOf(code)
-      const statuses = statusesOf(request, code, request.query.status)
-      return cached(request, reply, () => childAggregates(code, year, statuses), { schema: ChildAggregates })
-    }
+    async (request, reply) => aggregateAnswer(request, reply, { ...request.params, status: request.query.status }, true)
   )
 
   /** The compiled report's input: the aggregate of the submitted and accepted reports, and who is missing or late. */
   function compiledInput(code: string, year: number): CompiledInput {
-    const scope = scopeOf(code)
-    const { statuses: _, ...sums } = body(rollups.read([code], year, year), code, DEFAULT_STATUSES)
+    const { scope, year: _, statuses: __, ...sums } = divisionAggregate(scopeOf(code), year, DEFAULT_STATUSES)
     // As the public sees it: a draft or a returned report is missing from the district's figures.
     const names = (state: string) =>
       coverage.page(code, year, state, 30, undefined, { kind: 'public' }).rows.map((r) => r.name)

@@ -10,6 +10,7 @@ import { templateOfYear, TEMPLATE_IDS } from '../domain/templates.js'
 import {
   columnDescriptions,
   columnLetter,
+  FROZEN_COLUMNS,
   headerCells,
   sheetPlans,
   type SheetPlan,
@@ -124,7 +125,7 @@ export async function* xlsxChunks(exports: ExportsRepository, query: Filter): As
   const write = async () => {
     for (const plan of plans) {
       const sheet = workbook.addWorksheet(plan.name, {
-        views: [{ state: 'frozen', xSplit: plan.frozenColumns, ySplit: plan.headerRows }]
+        views: [{ state: 'frozen', xSplit: FROZEN_COLUMNS, ySplit: plan.headerRows }]
       })
       sheet.columns = plan.columns.map((column) => ({ width: column.width }))
       const cells = plan.columns.filter((column) => column.kind === 'cell').map((column) => column.code)
