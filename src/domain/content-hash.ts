@@ -2,7 +2,16 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson, type Report } from './report.js'
 
-/** A digest of everything a revision stores, used to tell an identical re-submission. */
+/**
+ * A report's canonical JSON and its digest, used to tell an identical re-submission. The text is
+ * what a revision stores as its body, so that a write serializes the report once.
+ */
+export function canonicalContent(report: Report): { json: string; hash: string } {
+  const json = canonicalJson(report)
+  return { json, hash: createHash('sha256').update(json).digest('base64url') }
+}
+
+/** The digest of everything a revision stores. */
 export function contentHash(report: Report): string {
-  return createHash('sha256').update(canonicalJson(report)).digest('base64url')
+  return canonicalContent(report).hash
 }

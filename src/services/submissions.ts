@@ -5,7 +5,7 @@ import type { Signatures } from '../db/repositories/peers.js'
 import { ConcurrentChangeError, type ReportHead } from '../db/repositories/reports.js'
 import { signature } from '../domain/quality.js'
 import type { Repositories } from '../plugins/db.js'
-import { contentHash } from '../domain/content-hash.js'
+import { canonicalContent } from '../domain/content-hash.js'
 import { isPublic, type Report } from '../domain/report.js'
 import type { ImportResult } from '../domain/import/index.js'
 import { evaluateAvailable, evaluateRules, type Evaluation, type SkippedRule } from '../domain/rules.js'
@@ -124,7 +124,7 @@ export function createSubmissions(
     const current = reports.currentMeta(unit, year)
     const signatures = signaturesOf(report)
     const evaluation = evaluate(report, signatures)
-    const hash = contentHash(report)
+    const { json, hash } = canonicalContent(report)
     // A new revision adds no review: the latest one is read once for both tags.
     const lastReview = current && reviews.last(current.head.id)
     const currentTag = current && tagWith(current.head, current.revision.contentHash, lastReview)
@@ -173,6 +173,7 @@ export function createSubmissions(
             expectedRevision: current?.head.currentRevision ?? 0,
             revision: decision.revision,
             report,
+            body: json,
             contentHash: hash,
             errors: evaluation.errors,
             warnings: evaluation.warnings,

@@ -5,10 +5,19 @@ import type Database from 'better-sqlite3'
 import { readCell, type Report } from '../../domain/report.js'
 import { ALL_CELLS } from '../../domain/templates.js'
 
-export type CellRow = Record<string, number | null>
+/**
+ * A report's cells as one array in ALL_CELLS order, as the row stores them: a write binds it as
+ * is and the rollups subtract two of them index by index (an object of two hundred keys costs
+ * more to build and to walk than the statements that use it).
+ */
+export type CellRow = Array<number | null>
 
-const CODES = ALL_CELLS.map((c) => c.code)
-const COLUMNS = CODES.map((code) => `"${code}"`)
+const COLUMNS = ALL_CELLS.map((c) => `"${c.code}"`)
+
+/** The cells of a report as a row holds them. */
+export function cellRowOf(report: Report): CellRow {
+  return ALL_CELLS.map((cell) => readCell(report, cell.path) ?? null)
+}
 
 export function createCells(sqlite: Database.Database) {
   const upsert = sqlite.prepare(
@@ -20,20 +29,15 @@ export function createCells(sqlite: Database.Database) {
   const select = sqlite.prepare(`SELECT ${COLUMNS.join(', ')} FROM current_cells WHERE report_id = ?`).raw()
 
   return {
-    /** Makes the report's cells the current ones of `reportId`; returns them by code. */
+    /** Makes the report's cells the current ones of `reportId`; returns them. */
     write(reportId: number, revision: number, report: Report): CellRow {
-      const cells: CellRow = {}
-      const values = ALL_CELLS.map((cell) => (cells[cell.code] = readCell(report, cell.path) ?? null))
-      upsert.run(reportId, revision, ...values)
-      return cells
+      const row = cellRowOf(report)
+      upsert.run(reportId, revision, ...row)
+      return row
     },
 
     read(reportId: number): CellRow | undefined {
-      const row = select.get(reportId) as (number | null)[] | undefined
-      if (!row) return undefined
-      const cells: CellRow = {}
-      for (let i = 0; i < CODES.length; i++) cells[CODES[i]!] = row[i]!
-      return cells
+      return select.get(reportId) as CellRow | undefined
     }
   }
 }

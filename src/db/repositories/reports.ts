@@ -5,11 +5,11 @@ import type { Visibility } from '../../domain/access.js'
 import { isOnTime } from '../../domain/deadlines.js'
 import { PUBLIC_STATUSES, type Report, type ReportStatus } from '../../domain/report.js'
 import type { Violation } from '../../domain/rules.js'
-import type { TemplateId } from '../../domain/templates.js'
+import { ALL_CELLS, type TemplateId } from '../../domain/templates.js'
 import type { Db } from '../connection.js'
 import { divisions, findingExplanations, reportRevisions, reports } from '../schema.js'
 import { actorColumns, preparedAudit, type RequestContext } from './audit.js'
-import type { Cells } from './cells.js'
+import type { CellRow, Cells } from './cells.js'
 import { keysetPage } from './paging.js'
 import { placeholders } from './prepared.js'
 import { signatureWriter, type Signatures } from './peers.js'
@@ -29,6 +29,8 @@ export interface NewRevision {
   expectedRevision: number
   revision: number
   report: Report
+  /** The report's canonical JSON (canonicalContent), stored as the revision's body. */
+  body: string
   contentHash: string
   errors: Violation[]
   warnings: Violation[]
@@ -73,6 +75,8 @@ export function timelinessOf(firstSubmittedAt: Date | null, deadline: string): T
   return onTime === null ? 'none' : onTime ? 'on_time' : 'late'
 }
 
+const NO_CELLS: CellRow = ALL_CELLS.map(() => null)
+
 /** A head's contribution to the rollups, with the cells of its current revision. */
 export function contributionOf(cells: Cells, head: ReportHead): Contribution {
   return {
@@ -81,7 +85,7 @@ export function contributionOf(cells: Cells, head: ReportHead): Contribution {
     template: head.template,
     status: head.status,
     timeliness: head.timeliness,
-    cells: cells.read(head.id) ?? {}
+    cells: cells.read(head.id) ?? NO_CELLS
   }
 }
 
@@ -133,20 +137,23 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
   const insertRevision = db
     .insert(reportRevisions)
     .values(
-      placeholders<typeof reportRevisions.$inferInsert>([
-        'reportId',
-        'revision',
-        'status',
-        'template',
-        'body',
-        'contentHash',
-        'errors',
-        'warnings',
-        'reason',
-        'byTokenId',
-        'byRole',
-        'createdAt'
-      ])
+      placeholders<typeof reportRevisions.$inferInsert>(
+        [
+          'reportId',
+          'revision',
+          'status',
+          'template',
+          'body',
+          'contentHash',
+          'errors',
+          'warnings',
+          'reason',
+          'byTokenId',
+          'byRole',
+          'createdAt'
+        ],
+        ['body']
+      )
     )
     .prepare()
   const audit = preparedAudit(db)
@@ -227,7 +234,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
             revision: input.revision,
             status,
             template: input.report.template,
-            body: input.report,
+            body: input.body,
             contentHash: input.contentHash,
             errors: input.errors,
             warnings: input.warnings,

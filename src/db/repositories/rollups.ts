@@ -6,7 +6,8 @@ import { ancestorCodes, CODE_LENGTHS, DIVISION_LEVELS, NATIONAL } from '../../do
 import type { Sums } from '../../domain/aggregate.js'
 import type { Timeliness } from '../../domain/deadlines.js'
 import type { ReportStatus } from '../../domain/report.js'
-import { ALL_CELLS, TEMPLATES, type TemplateId } from '../../domain/templates.js'
+import { ALL_CELLS, TEMPLATE_IDS, TEMPLATES, type TemplateId } from '../../domain/templates.js'
+import type { CellRow } from './cells.js'
 
 export type { Timeliness } from '../../domain/deadlines.js'
 
@@ -17,7 +18,7 @@ export interface Contribution {
   template: TemplateId
   status: ReportStatus
   timeliness: Timeliness
-  cells: Record<string, number | null>
+  cells: CellRow
 }
 
 /** A rollup row: the sums of one template, status and timeliness for a division and year. */
@@ -30,11 +31,23 @@ const CODES = ALL_CELLS.map((c) => c.code)
 const quoted = (code: string) => `"${code}"`
 const KEYS = ['division_code', 'year', 'template', 'status', 'timeliness']
 
+/** Where each template's cells are in a CellRow. */
+const TEMPLATE_INDEXES = Object.fromEntries(
+  TEMPLATE_IDS.map((id) => [id, TEMPLATES[id].cells.map((cell) => CODES.indexOf(cell.code))])
+) as Record<TemplateId, number[]>
+
 /** The null cells of the report's own template (cells of the other template do not count). */
-function incompleteOf(template: TemplateId, cells: Record<string, number | null>): number {
+function incompleteOf(template: TemplateId, cells: CellRow): number {
   let n = 0
-  for (const cell of TEMPLATES[template].cells) if (cells[cell.code] == null) n++
+  for (const i of TEMPLATE_INDEXES[template]) if (cells[i] == null) n++
   return n
+}
+
+/** `sign` × each cell, or `sign` × (each cell − the same cell of `minus`); a null counts as 0. */
+function scaled(sign: 1 | -1, cells: CellRow, minus?: CellRow): number[] {
+  const values = new Array<number>(CODES.length)
+  for (let i = 0; i < CODES.length; i++) values[i] = sign * ((cells[i] ?? 0) - (minus?.[i] ?? 0))
+  return values
 }
 
 /** A township's rollup rows: the country, its province, city, district and itself. */
@@ -113,12 +126,7 @@ export function createRollups(sqlite: Database.Database) {
     /** Adds (sign 1) or removes (sign −1) a report's contribution at every level above it. */
     apply(contribution: Contribution, sign: 1 | -1): void {
       const { template, cells } = contribution
-      add(
-        contribution,
-        sign,
-        sign * incompleteOf(template, cells),
-        CODES.map((code) => sign * (cells[code] ?? 0))
-      )
+      add(contribution, sign, sign * incompleteOf(template, cells), scaled(sign, cells))
     },
 
     /**
@@ -132,7 +140,7 @@ export function createRollups(sqlite: Database.Database) {
         return
       }
       const incomplete = incompleteOf(after.template, after.cells) - incompleteOf(before.template, before.cells)
-      const differences = CODES.map((code) => (after.cells[code] ?? 0) - (before.cells[code] ?? 0))
+      const differences = scaled(1, after.cells, before.cells)
       try {
         shiftExisting([incomplete, ...differences, ...rowKeys(after), ...ancestorCodes(after.unit)])
       } catch (error) {
