@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { startServer } from '../../bench/harness.js'
+import { canonicalJson } from '../../src/domain/report.js'
 import { sampleReport, seededRandom } from '../../src/domain/sample-report.js'
 import { checkDatabase, prepareDatabase } from './database.js'
 
@@ -113,7 +114,7 @@ export async function backupRound(port: number): Promise<BackupRound> {
       }
       if (
         answer.revision !== row.revision ||
-        JSON.stringify(answer.requests) !== JSON.stringify((JSON.parse(row.body) as { requests: unknown }).requests)
+        canonicalJson(answer.requests) !== canonicalJson((JSON.parse(row.body) as { requests: unknown }).requests)
       )
         unreadable++
     }
