@@ -6,6 +6,7 @@ import cors from '@fastify/cors'
 import helmet from 'helmet'
 import auth from './plugins/auth.js'
 import db from './plugins/db.js'
+import writer from './plugins/writer.js'
 import errors, { replyWithProblem, type ErrorWithDetails } from './plugins/errors.js'
 import jsonBody from './plugins/json-body.js'
 import openapi from './plugins/swagger.js'
@@ -113,6 +114,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(jsonBody)
   await app.register(openapi, { publicUrl: config.publicUrl })
   await app.register(db, { databasePath: config.databasePath })
+  await app.register(writer, { databasePath: config.databasePath })
   await app.register(auth, {
     writeLimitPerMinute: config.writeLimitPerMinute,
     authFailureLimitPerMinute: config.authFailureLimitPerMinute

@@ -76,3 +76,10 @@ export function validationError(issues: FieldIssue[]): Error & { errors: FieldIs
   const detail = issues.map((i) => `${i.pointer}: ${i.message}`).join('; ')
   return Object.assign(new ValidationFailed(detail), { errors: issues })
 }
+
+/**
+ * The writer thread (services/writer.ts) stopped with a submission in its hands: whether it was
+ * committed is not known, so it is not answered at all (the client sees its connection close, as
+ * when the process dies), and the next submission starts a new writer.
+ */
+export class WriteOutcomeUnknown extends Error {}

@@ -7,7 +7,8 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from './schema.js'
 
-export type Db = BetterSQLite3Database<typeof schema>
+/** Drizzle over the connection; `$client` is the connection itself, for the raw statements of hot paths. */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 
 export interface Connection {
   sqlite: Database.Database

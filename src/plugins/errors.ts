@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
-import { PROBLEM_TITLES, PROBLEM_TYPE_BASE, type FieldIssue } from '../errors.js'
+import { PROBLEM_TITLES, PROBLEM_TYPE_BASE, WriteOutcomeUnknown, type FieldIssue } from '../errors.js'
 import type { ProblemT } from '../schemas/common.js'
 
 /** Fastify's own error codes, mapped to ours; anything not here keeps its own code or is a 500. */
@@ -67,6 +67,12 @@ function sendProblem(reply: FastifyReply, body: ProblemT): FastifyReply {
  * (a malformed URL, a path parameter over its length) is a problem too.
  */
 export function replyWithProblem(error: ErrorWithDetails, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof WriteOutcomeUnknown) {
+    request.log.error({ err: error }, 'request dropped: its write may or may not be stored')
+    reply.hijack()
+    reply.raw.destroy()
+    return reply
+  }
   const problem = toProblem(error, request)
   if (error.headers && (problem.status < 500 || problem.status === 503)) reply.headers(error.headers)
   if (problem.status >= 500 && problem.status !== 503) request.log.error({ err: error }, 'request failed')

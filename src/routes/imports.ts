@@ -241,7 +241,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
       if (complete) submissions.checkYear(complete.year, 'query')
       const validation = submissions.evaluatePage(result)
       if (!commit || !complete) return { ...result, validation }
-      const stored = submissions.submit(complete, { context: request.requestContext() })
+      const stored = await app.writer.submit(complete, { context: request.requestContext(), at: app.now() })
       return {
         ...result,
         validation,

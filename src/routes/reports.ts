@@ -87,12 +87,6 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
 
   const submissions = createSubmissions(app.repos, () => app.now())
   const { requireTownship, checkYear, evaluate } = submissions
-  // At shutdown, before the server stops: the queued PUTs are committed and answered, so that
-  // their connections are idle (and closed) when it does, rather than held open by a late answer.
-  app.addHook('preClose', (done) => {
-    submissions.drain()
-    setImmediate(done)
-  })
 
   /** Drafts and returned reports are visible to their unit, its district and admins only. */
   function assertVisible(request: FastifyRequest, unit: string, year: number, ...statuses: string[]): void {
@@ -154,11 +148,12 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | null }> = as
       requireTownship(unit)
 
       const report = toReport(body, unit, year)
-      const result = await submissions.submitTogether(report, {
+      const result = await app.writer.submit(report, {
         ifMatch: request.headers['if-match'],
         ifNoneMatch: request.headers['if-none-match'],
         amendmentReason: body.amendmentReason,
-        context: request.requestContext()
+        context: request.requestContext(),
+        at: app.now()
       })
       reply.header('etag', result.etag)
       // Absolute from PUBLIC_URL; otherwise relative to the request (the report is at the URL it was

@@ -1,23 +1,8 @@
 // The server's side of an export run in a worker thread (src/workers/export.ts): its chunks as
 // an async generator that asks for each next one only when the response has taken the last. A
 // client that goes away ends the worker.
-import { extname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import type { ExportKind, ExportQuery } from './export-chunks.js'
-
-// The worker is a sibling in the same form (.ts under tsx and tap, .js once compiled).
-const workerFile = new URL(`../workers/export${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
-
-/**
- * A worker's first lines: imports the entry, and from a source tree (.ts, run by tsx or tap) first
- * registers tsx's loader, which --import does not carry into worker threads on Node 20.
- */
-const START = `const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
-  await import(workerData.entry);
-})();`
+import { startWorker } from './worker-thread.js'
 
 /** The heap an export worker may use: the pages in flight are a few MB; the rest is garbage to collect. */
 const HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 }
@@ -27,11 +12,7 @@ export async function* chunksFromWorker(
   kind: ExportKind,
   query: ExportQuery
 ): AsyncGenerator<Buffer> {
-  const worker = new Worker(START, {
-    eval: true,
-    workerData: { entry: workerFile.href, databasePath, kind, query },
-    resourceLimits: HEAP
-  })
+  const worker = startWorker('export', { databasePath, kind, query }, HEAP)
   const inbox: Array<Uint8Array | null> = []
   let failure: Error | undefined
   let wake: (() => void) | undefined

@@ -6,7 +6,7 @@ import { ConcurrentChangeError, type ReportHead } from '../db/repositories/repor
 import { signature } from '../domain/quality.js'
 import type { Repositories } from '../plugins/db.js'
 import { canonicalContent } from '../domain/content-hash.js'
-import { isPublic, type Report } from '../domain/report.js'
+import type { Report } from '../domain/report.js'
 import type { ImportResult } from '../domain/import/index.js'
 import { evaluateAvailable, evaluateRules, type Evaluation, type SkippedRule } from '../domain/rules.js'
 import { decideSubmission, reportTag } from '../domain/submission.js'
@@ -27,6 +27,8 @@ export interface SubmitOptions {
   ifNoneMatch?: string | undefined
   amendmentReason?: string | undefined
   context: RequestContext
+  /** When the request was made (the clock of the server that took it); now when not given. */
+  at?: Date | undefined
 }
 
 export interface Submitted {
@@ -77,9 +79,8 @@ export function createSubmissions(
 
   /** The rules' view of a report: the unit's public report of the previous year, and its peers. */
   function contextOf(report: Report, own: Signatures = signaturesOf(report)) {
-    const previous = reports.current(report.unit, report.year - 1)
-    const baseline = previous && isPublic(previous.head.status) ? previous.revision.body : undefined
-    return { report, previous: baseline, peers: { own, ...peers.of(report.unit, report.year) } }
+    const previous = reports.publicReport(report.unit, report.year - 1)
+    return { report, previous, peers: { own, ...peers.of(report.unit, report.year) } }
   }
 
   /**
@@ -121,20 +122,20 @@ export function createSubmissions(
   /** Stores `report` as a new revision, or says it is unchanged; throws the problem otherwise. */
   function submit(report: Report, options: SubmitOptions): Submitted {
     const { unit, year } = report
-    const current = reports.currentMeta(unit, year)
+    const current = reports.basis(unit, year)
     const signatures = signaturesOf(report)
     const evaluation = evaluate(report, signatures)
     const { json, hash } = canonicalContent(report)
     // A new revision adds no review: the latest one is read once for both tags.
     const lastReview = current && reviews.last(current.head.id)
-    const currentTag = current && tagWith(current.head, current.revision.contentHash, lastReview)
+    const currentTag = current && tagWith(current.head, current.contentHash, lastReview)
     const decision = decideSubmission({
       unit,
       year,
       current: current && {
         revision: current.head.currentRevision,
         status: current.head.status,
-        contentHash: current.revision.contentHash,
+        contentHash: current.contentHash,
         tag: currentTag!
       },
       status: report.status,
@@ -154,7 +155,8 @@ export function createSubmissions(
         throw Object.assign(new ReportInvalid(`${n} error${n === 1 ? '' : 's'}`), { errors: evaluation.errors })
       }
       case 'unchanged': {
-        const { head, revision } = current!
+        const { head } = current!
+        const revision = reports.revision(unit, year, head.currentRevision)!
         return {
           head,
           created: false,
@@ -179,7 +181,7 @@ export function createSubmissions(
             warnings: evaluation.warnings,
             reason: options.amendmentReason ?? null,
             context: options.context,
-            at: now(),
+            at: options.at ?? now(),
             deadline: deadlines.effective(unit, year).date,
             signatures
           })
@@ -213,6 +215,7 @@ export function createSubmissions(
     reject: (error: unknown) => void
   }> = []
 
+  let commits = 0
   function flush(): void {
     const batch = queue.splice(0)
     if (batch.length === 0) return
@@ -227,6 +230,7 @@ export function createSubmissions(
           }
         }
       })
+      commits++
     } catch (error) {
       for (const item of batch) item.reject(error) // the commit failed: nothing of the batch is stored
       return
@@ -254,6 +258,8 @@ export function createSubmissions(
     submitTogether,
     /** Commits what is queued now (at shutdown, so that its answers go out before the server closes). */
     drain: flush,
+    /** How many group commits `submitTogether` has made. */
+    commits: () => commits,
     tagOf
   }
 }

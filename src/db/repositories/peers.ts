@@ -32,19 +32,56 @@ export function signatureWriter(db: Db): (reportId: number, signatures: Signatur
     void upsert.run({ reportId, overview: json(overview), problems: json(problems) })
 }
 
+/** A peer report's facts as the rules read them, for one revision of it. */
+interface PeerFacts {
+  /** `revision:updatedAt`: which state of the report they are of. */
+  state: string
+  overview: number[] | null
+  problems: number[] | null
+  figures: Array<number | null>
+}
+
+/** Reports whose facts are kept in memory at most (a few hundred bytes each); then it starts over. */
+const KEPT = 20_000
+
 export function createPeersRepository(sqlite: Database.Database) {
-  // The district's other public reports of a year: their prose sketches and headline figures.
-  const figures = OUTLIER_CODES.map((code, i) => `c."${code}" AS c${i}`).join(', ')
-  const peerQuery = sqlite.prepare(
-    `SELECT h.unit_code AS unit, s.overview, s.problems, ${figures}
-     FROM reports h JOIN current_cells c ON c.report_id = h.id LEFT JOIN report_signatures s ON s.report_id = h.id
-     WHERE h.year = ? AND h.unit_code >= ? AND h.unit_code < ? AND h.unit_code <> ?
-       AND h.status IN ${PUBLIC_STATUS_LIST}`
-  )
+  // The district's other public reports of a year, by id and state: a narrow read of the heads.
+  const peerHeads = sqlite
+    .prepare(
+      `SELECT id, unit_code, current_revision || ':' || updated_at FROM reports
+       WHERE year = ? AND unit_code >= ? AND unit_code < ? AND unit_code <> ? AND status IN ${PUBLIC_STATUS_LIST}`
+    )
+    .raw()
+  // A report's prose sketches and headline figures: read again only when its state has changed,
+  // as a row of two hundred cells costs several times the heads to read.
+  const figures = OUTLIER_CODES.map((code) => `c."${code}"`).join(', ')
+  const factsQuery = sqlite
+    .prepare(
+      `SELECT s.overview, s.problems, ${figures}
+       FROM current_cells c LEFT JOIN report_signatures s ON s.report_id = c.report_id WHERE c.report_id = ?`
+    )
+    .raw()
   const ownPreviousQuery = sqlite.prepare(
     `SELECT s.overview, s.problems FROM reports h JOIN report_signatures s ON s.report_id = h.id
      WHERE h.unit_code = ? AND h.year = ? AND h.status IN ${PUBLIC_STATUS_LIST}`
   )
+  const sketch = (text: unknown) => (typeof text === 'string' ? (JSON.parse(text) as number[] | null) : null)
+  const kept = new Map<number, PeerFacts>()
+
+  function factsOf(id: number, state: string): PeerFacts {
+    const known = kept.get(id)
+    if (known?.state === state) return known
+    const row = (factsQuery.get(id) as unknown[] | undefined) ?? []
+    const facts: PeerFacts = {
+      state,
+      overview: sketch(row[0]),
+      problems: sketch(row[1]),
+      figures: OUTLIER_CODES.map((_, i) => (typeof row[i + 2] === 'number' ? (row[i + 2] as number) : null))
+    }
+    if (kept.size >= KEPT) kept.clear()
+    kept.set(id, facts)
+    return facts
+  }
 
   return {
     /**
@@ -55,24 +92,27 @@ export function createPeersRepository(sqlite: Database.Database) {
     of(unit: string, year: number): { narratives: PeerContext['narratives']; cells: PeerContext['cells'] } {
       const district = districtOf(unit)
       const narratives: PeerContext['narratives'] = []
-      const figures: PeerContext['cells'] = Object.fromEntries(OUTLIER_CODES.map((code) => [code, []]))
-      const add = (who: string, when: number, row: { overview: string | null; problems: string | null }) => {
+      const cells: PeerContext['cells'] = Object.fromEntries(OUTLIER_CODES.map((code) => [code, []]))
+      const add = (who: string, when: number, sketches: Pick<PeerFacts, 'overview' | 'problems'>) => {
         for (const part of ['overview', 'problems'] as const) {
-          const sketch = row[part] ? (JSON.parse(row[part]) as number[] | null) : null
-          if (sketch) narratives.push({ unit: who, year: when, part, signature: sketch })
+          const signature = sketches[part]
+          if (signature) narratives.push({ unit: who, year: when, part, signature })
         }
       }
-      for (const row of peerQuery.all(year, district, codeAfter(district), unit) as Array<Record<string, unknown>>) {
-        add(row.unit as string, year, row as { overview: string | null; problems: string | null })
+      for (const [id, peer, state] of peerHeads.all(year, district, codeAfter(district), unit) as Array<
+        [number, string, string]
+      >) {
+        const facts = factsOf(id, state)
+        add(peer, year, facts)
         OUTLIER_CODES.forEach((code, i) => {
-          const value = row[`c${i}`]
-          if (typeof value === 'number') figures[code]!.push(value)
+          const value = facts.figures[i]
+          if (value !== null && value !== undefined) cells[code]!.push(value)
         })
       }
       const own = ownPreviousQuery.get(unit, year - 1) as
         { overview: string | null; problems: string | null } | undefined
-      if (own) add(unit, year - 1, own)
-      return { narratives, cells: figures }
+      if (own) add(unit, year - 1, { overview: sketch(own.overview), problems: sketch(own.problems) })
+      return { narratives, cells }
     }
   }
 }

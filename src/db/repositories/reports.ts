@@ -1,6 +1,6 @@
 // Reports: the head row per unit and year and its immutable revisions, written with the
 // current-cells projection, the prose sketches and the rollups in one transaction; and listed.
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Visibility } from '../../domain/access.js'
 import { isOnTime } from '../../domain/deadlines.js'
 import { PUBLIC_STATUSES, type Report, type ReportStatus } from '../../domain/report.js'
@@ -14,7 +14,7 @@ import { keysetPage } from './paging.js'
 import { placeholders } from './prepared.js'
 import { signatureWriter, type Signatures } from './peers.js'
 import type { Contribution, Rollups, Timeliness } from './rollups.js'
-import { underCode } from './under.js'
+import { PUBLIC_STATUS_LIST, underCode } from './under.js'
 
 export type ReportHead = typeof reports.$inferSelect
 export type RevisionRow = Omit<typeof reportRevisions.$inferSelect, 'body' | 'errors' | 'warnings'> & {
@@ -77,6 +77,26 @@ export function timelinessOf(firstSubmittedAt: Date | null, deadline: string): T
 
 const NO_CELLS: CellRow = ALL_CELLS.map(() => null)
 
+/** A head row as SQLite gives it: timestamps in milliseconds. */
+type HeadColumns = Omit<ReportHead, 'firstSubmittedAt' | 'acceptedAt' | 'createdAt' | 'updatedAt'> & {
+  firstSubmittedAt: number | null
+  acceptedAt: number | null
+  createdAt: number
+  updatedAt: number
+}
+
+const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms))
+
+function headOf(row: HeadColumns): ReportHead {
+  return {
+    ...row,
+    firstSubmittedAt: dateOf(row.firstSubmittedAt),
+    acceptedAt: dateOf(row.acceptedAt),
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt)
+  }
+}
+
 /** A head's contribution to the rollups, with the cells of its current revision. */
 export function contributionOf(cells: Cells, head: ReportHead): Contribution {
   return {
@@ -90,21 +110,33 @@ export function contributionOf(cells: Cells, head: ReportHead): Contribution {
 }
 
 export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) {
-  // Prepared once: every PUT and GET of a report reads its head and current revision.
-  const headQuery = db
-    .select()
-    .from(reports)
-    .where(and(eq(reports.unitCode, sql.placeholder('unit')), eq(reports.year, sql.placeholder('year'))))
-    .prepare()
+  // Raw statements for what every PUT and GET of a report reads (its head, its current revision's
+  // hash, the unit's previous year): through the query builder each cost several times the query.
+  const sqlite = db.$client
+  const HEAD_COLUMNS = `h.id, h.unit_code AS unitCode, h.year, h.current_revision AS currentRevision, h.status,
+    h.template, h.first_submitted_at AS firstSubmittedAt, h.timeliness, h.accepted_at AS acceptedAt,
+    h.created_at AS createdAt, h.updated_at AS updatedAt`
+  const CURRENT = 'JOIN report_revisions r ON r.report_id = h.id AND r.revision = h.current_revision'
+  const headQuery = sqlite.prepare(`SELECT ${HEAD_COLUMNS} FROM reports h WHERE h.unit_code = ? AND h.year = ?`)
+  const basisQuery = sqlite.prepare(
+    `SELECT ${HEAD_COLUMNS}, r.content_hash AS contentHash FROM reports h ${CURRENT}
+     WHERE h.unit_code = ? AND h.year = ?`
+  )
+  const publicBodyQuery = sqlite
+    .prepare(
+      `SELECT r.body FROM reports h ${CURRENT}
+       WHERE h.unit_code = ? AND h.year = ? AND h.status IN ${PUBLIC_STATUS_LIST}`
+    )
+    .pluck()
   const oneRevision = and(
     eq(reportRevisions.reportId, sql.placeholder('reportId')),
     eq(reportRevisions.revision, sql.placeholder('revision'))
   )
   const revisionQuery = db.select().from(reportRevisions).where(oneRevision).prepare()
-  // A PUT compares with the current revision's hash and status, never its body: not read, not parsed.
-  const { body: _body, ...revisionMeta } = getTableColumns(reportRevisions)
-  const revisionMetaQuery = db.select(revisionMeta).from(reportRevisions).where(oneRevision).prepare()
-  const head = (unit: string, year: number): ReportHead | undefined => headQuery.get({ unit, year })
+  const head = (unit: string, year: number): ReportHead | undefined => {
+    const row = headQuery.get(unit, year) as HeadColumns | undefined
+    return row && headOf(row)
+  }
 
   // The statements of a submission's write, prepared once (prepared.ts); the nullable timestamps
   // go in as milliseconds.
@@ -180,13 +212,16 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
       return revision ? { head: found, revision } : undefined
     },
 
-    /** The head and its current revision without the body (what a PUT decides on). */
-    currentMeta(unit: string, year: number): { head: ReportHead; revision: Omit<RevisionRow, 'body'> } | undefined {
-      const found = head(unit, year)
-      if (!found) return undefined
-      const revision = revisionMetaQuery.get({ reportId: found.id, revision: found.currentRevision }) as
-        Omit<RevisionRow, 'body'> | undefined
-      return revision ? { head: found, revision } : undefined
+    /** The head and its current revision's content hash: what a PUT decides on (no body read). */
+    basis(unit: string, year: number): { head: ReportHead; contentHash: string } | undefined {
+      const row = basisQuery.get(unit, year) as (HeadColumns & { contentHash: string }) | undefined
+      return row && { head: headOf(row), contentHash: row.contentHash }
+    },
+
+    /** The unit's current report of a year when it is public (submitted or accepted). */
+    publicReport(unit: string, year: number): Report | undefined {
+      const body = publicBodyQuery.get(unit, year) as string | undefined
+      return body === undefined ? undefined : (JSON.parse(body) as Report)
     },
 
     revision(unit: string, year: number, revision: number): RevisionRow | undefined {

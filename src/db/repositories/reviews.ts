@@ -1,6 +1,6 @@
 // Reviews: the district's accept or return of a submitted revision, each kept, the head moved
 // to its new state in the same transaction.
-import { asc, desc, eq, sql } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import type { ReportStatus } from '../../domain/report.js'
 import type { Db } from '../connection.js'
 import { reportReviews, reports } from '../schema.js'
@@ -12,14 +12,12 @@ import type { Rollups } from './rollups.js'
 export type ReviewRow = typeof reportReviews.$inferSelect
 
 export function createReviewsRepository(db: Db, rollups: Rollups, cells: Cells) {
-  // Read by every GET and PUT of a report (its entity tag): prepared once.
-  const lastQuery = db
-    .select()
-    .from(reportReviews)
-    .where(eq(reportReviews.reportId, sql.placeholder('reportId')))
-    .orderBy(desc(reportReviews.id))
-    .limit(1)
-    .prepare()
+  // Read by every GET and PUT of a report (its entity tag): a raw statement prepared once.
+  const lastQuery = db.$client.prepare(
+    `SELECT id, report_id AS reportId, revision, action, comment, by_token_id AS byTokenId, by_role AS byRole,
+       created_at AS createdAt
+     FROM report_reviews WHERE report_id = ? ORDER BY id DESC LIMIT 1`
+  )
   return {
     /** Every review of a report, oldest first. */
     list(reportId: number): ReviewRow[] {
@@ -33,7 +31,8 @@ export function createReviewsRepository(db: Db, rollups: Rollups, cells: Cells) 
 
     /** The latest review of a report. */
     last(reportId: number): ReviewRow | undefined {
-      return lastQuery.get({ reportId })
+      const row = lastQuery.get(reportId) as (Omit<ReviewRow, 'createdAt'> & { createdAt: number }) | undefined
+      return row && { ...row, createdAt: new Date(row.createdAt) }
     },
 
     /**

@@ -167,6 +167,11 @@ export function createRollups(sqlite: Database.Database) {
       return `${othersVersion}.${totalChanges.get() as number}`
     },
 
+    /** Another connection of this process has committed (the writer thread): read data_version afresh. */
+    committedElsewhere(): void {
+      othersVersion = undefined
+    },
+
     /** Every rollup row of these divisions in these years. */
     read(divisions: readonly string[], fromYear: number, toYear: number): RollupRow[] {
       let statement = forDivisions.get(divisions.length)

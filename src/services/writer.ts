@@ -1,0 +1,141 @@
+// The writer: every report PUT is stored by one thread of its own (src/workers/writer.ts), with
+// its own connection, while the server's thread goes on parsing, validating and answering. The
+// writer runs the submissions' group commit (services/submissions.ts) exactly as the server did:
+// the submissions that arrive together are decided in turn and committed together, and each
+// answer comes back only after that commit. An in-memory database cannot be shared between
+// threads: there the submissions run on the server's thread.
+import type { Worker } from 'node:worker_threads'
+import type { Report } from '../domain/report.js'
+import { PreconditionFailed, ReportInvalid, ReportLocked, WriteOutcomeUnknown } from '../errors.js'
+import type { SubmitOptions, Submissions, Submitted } from './submissions.js'
+import { startWorker } from './worker-thread.js'
+
+export interface Writer {
+  /** Stores `report` (submissions.submit), committed with the others of the same moment. */
+  submit(report: Report, options: SubmitOptions): Promise<Submitted>
+  /** Starts the writer thread now rather than with the first submission. */
+  start(): void
+  /** How many group commits the writer has made since it started (each may hold several submissions). */
+  commits(): number
+  /** Resolves once every submission handed over so far has been answered. */
+  settled(): Promise<void>
+  /** Ends the writer thread, its connection closed cleanly. */
+  close(): Promise<void>
+}
+
+/** A message to the writer, and its answer: the result, a problem to answer with, or a failure. */
+export interface WriteRequest {
+  id: number
+  report: Report
+  options: SubmitOptions
+}
+export type WriteAnswer = { id: number; commits?: number } & (
+  | { value: Submitted }
+  | { problem: { code: string; message: string; errors?: unknown[] } }
+  | { failure: { message: string; stack?: string | undefined } }
+)
+
+/** The problems a submission is refused with, by code: they cross the thread as data. */
+const PROBLEMS = { PRECONDITION_FAILED: PreconditionFailed, REPORT_LOCKED: ReportLocked, REPORT_INVALID: ReportInvalid }
+
+/** The writer's side: what to post for a submission's error. */
+export function answerFor(id: number, error: unknown): WriteAnswer {
+  const { code, message, stack, errors } = error as {
+    code?: string
+    message?: string
+    stack?: string
+    errors?: unknown[]
+  }
+  if (code && code in PROBLEMS) return { id, problem: { code, message: message ?? '', ...(errors ? { errors } : {}) } }
+  return { id, failure: { message: message ?? String(error), stack } }
+}
+
+function errorOf(answer: Extract<WriteAnswer, { problem: unknown } | { failure: unknown }>): Error {
+  if ('problem' in answer) {
+    const { code, message, errors } = answer.problem
+    return Object.assign(new PROBLEMS[code as keyof typeof PROBLEMS](), { message }, errors ? { errors } : {})
+  }
+  return Object.assign(new Error(answer.failure.message), { stack: answer.failure.stack })
+}
+
+/**
+ * A writer for the database at `path`. `committed` is called before each answer is handed on, so
+ * that what the server caches by data version sees the writer's commit at once.
+ */
+export function createWriter(path: string, local: Submissions, committed: () => void): Writer {
+  if (path === ':memory:')
+    return {
+      submit: local.submitTogether,
+      start: () => {},
+      commits: local.commits,
+      settled: () => Promise.resolve(local.drain()),
+      close: async () => {}
+    }
+
+  let worker: Worker | undefined
+  let last = 0
+  // The submissions of one turn of the event loop go over as one message, decided and committed
+  // together on the writer's side.
+  let outbox: WriteRequest[] = []
+  const post = () => {
+    const batch = outbox
+    outbox = []
+    thread().postMessage(batch)
+  }
+  let commits = 0
+  const pending = new Map<number, { resolve: (value: Submitted) => void; reject: (error: Error) => void }>()
+  const whenSettled: Array<() => void> = []
+  const settle = () => {
+    if (pending.size > 0) return
+    for (const resolve of whenSettled.splice(0)) resolve()
+  }
+  const abandon = (thread: Worker) => {
+    if (worker !== thread) return
+    worker = undefined
+    for (const { reject } of pending.values()) reject(new WriteOutcomeUnknown('the writer thread stopped'))
+    pending.clear()
+    settle()
+  }
+
+  function thread(): Worker {
+    if (worker) return worker
+    const started = startWorker('writer', { databasePath: path })
+    started.on('message', (answer: WriteAnswer) => {
+      const waiting = pending.get(answer.id)
+      if (!waiting) return
+      pending.delete(answer.id)
+      if (answer.commits !== undefined) commits = answer.commits
+      committed()
+      if ('value' in answer) waiting.resolve(answer.value)
+      else waiting.reject(errorOf(answer))
+      settle()
+    })
+    started.on('error', () => abandon(started))
+    started.on('exit', () => abandon(started))
+    worker = started
+    return started
+  }
+
+  return {
+    submit(report, options) {
+      return new Promise((resolve, reject) => {
+        const id = ++last
+        pending.set(id, { resolve, reject })
+        if (outbox.push({ id, report, options }) === 1) setImmediate(post)
+      })
+    },
+    start: () => void thread(),
+    commits: () => commits,
+    settled() {
+      return pending.size === 0 ? Promise.resolve() : new Promise((resolve) => whenSettled.push(resolve))
+    },
+    async close() {
+      const running = worker
+      if (!running) return
+      if (outbox.length > 0) post()
+      const exited = new Promise((resolve) => running.once('exit', resolve))
+      running.postMessage('close')
+      await exited
+    }
+  }
+}
