@@ -49,7 +49,11 @@ const csvResponse = { 200: Type.String({ description: 'CSV (RFC 4180, UTF-8 with
 const exportRoutes: FastifyPluginAsyncTypebox<{ databasePath: string }> = async (app, { databasePath }) => {
   const { exports } = app.repos
 
-  /** Sends an export as a stream that holds at most one chunk ahead of the socket. */
+  /**
+   * Sends an export as a stream that holds at most one chunk ahead of the socket. Its chunks are
+   * strings or Buffers as they come (an object stream passes them on unconverted), so that the
+   * text is encoded by the socket's write and freed with it.
+   */
   function send(reply: FastifyReply, kind: ExportKind, query: Query) {
     // The whole country: millions of records, read where their garbage cannot grow the server's
     // heap (a province's 45 MB leaves it flat; a worker's start would cost it a third of its
@@ -59,7 +63,7 @@ const exportRoutes: FastifyPluginAsyncTypebox<{ databasePath: string }> = async 
     return reply
       .type(TYPES[kind])
       .header('content-disposition', `attachment; filename="${kind}"`)
-      .send(Readable.from(chunks, { objectMode: false, highWaterMark: 1 }))
+      .send(Readable.from(chunks, { objectMode: true, highWaterMark: 1 }))
   }
 
   app.get(

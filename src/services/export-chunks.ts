@@ -69,23 +69,30 @@ function identity(row: Row): unknown[] {
 }
 
 /**
+ * A chunk of an export: text (CSV, NDJSON) stays a string until the socket encodes it as UTF-8,
+ * so that no buffer outlives its write waiting for the collector (a national cells.csv is 1.5 GB
+ * of them); a workbook's zip is bytes.
+ */
+export type Chunk = string | Buffer
+
+/**
  * RFC 4180 with CRLF, UTF-8 with a BOM so that Excel and WPS read the Chinese correctly. Each
  * group of records (one report's cells, or a page of reports) becomes one chunk of a few dozen
  * KB: the stream holds a chunk ahead of the socket, and what it allocates dies young.
  */
-async function* csvChunks(header: string[], groups: AsyncIterable<unknown[][]>): AsyncGenerator<Buffer> {
+async function* csvChunks(header: string[], groups: AsyncIterable<unknown[][]>): AsyncGenerator<string> {
   let first = true
   for await (const records of groups) {
     // Records are arrays, not objects: a national cells.csv has eight million of them.
     const rows = first ? [header, ...records] : records
-    yield Buffer.from(stringify(rows, { bom: first, record_delimiter: 'windows', cast: { boolean: (b) => String(b) } }))
+    yield stringify(rows, { bom: first, record_delimiter: 'windows', cast: { boolean: (b) => String(b) } })
     first = false
   }
-  if (first) yield Buffer.from(stringify([header], { bom: true, record_delimiter: 'windows' }))
+  if (first) yield stringify([header], { bom: true, record_delimiter: 'windows' })
 }
 
 /** cells.csv: one row per cell of every report. */
-async function* cellsCsv(exports: ExportsRepository, query: Filter): AsyncGenerator<Buffer> {
+async function* cellsCsv(exports: ExportsRepository, query: Filter): AsyncGenerator<string> {
   const header = [...IDENTITY.slice(0, 8).map(([key]) => key), 'cell', 'label', 'value']
   async function* records() {
     for await (const rows of pages(exports, exportFilter(query), false)) {
@@ -118,13 +125,13 @@ async function* reportsCsv(exports: ExportsRepository, query: Filter & { labels?
 }
 
 /** reports.ndjson: one canonical report per line, with its revision and status. */
-async function* reportsNdjson(exports: ExportsRepository, query: Filter): AsyncGenerator<Buffer> {
+async function* reportsNdjson(exports: ExportsRepository, query: Filter): AsyncGenerator<string> {
   for await (const rows of pages(exports, exportFilter(query), true)) {
     let chunk = ''
     for (const row of rows)
       chunk +=
         JSON.stringify({ ...(row.body as object), status: row.head.status, revision: row.head.currentRevision }) + '\n'
-    yield Buffer.from(chunk)
+    yield chunk
   }
 }
 
@@ -138,7 +145,7 @@ export type ExportKind = 'cells.csv' | 'reports.csv' | 'reports.ndjson' | 'repor
 export type ExportQuery = Filter & { labels?: 'code' | 'zh' | undefined }
 
 /** The bytes of an export, chunk by chunk. */
-export function exportChunks(exports: ExportsRepository, kind: ExportKind, query: ExportQuery): AsyncGenerator<Buffer> {
+export function exportChunks(exports: ExportsRepository, kind: ExportKind, query: ExportQuery): AsyncGenerator<Chunk> {
   if (kind === 'cells.csv') return cellsCsv(exports, query)
   if (kind === 'reports.csv') return reportsCsv(exports, query)
   if (kind === 'reports.xlsx') return reportsXlsx(exports, query)

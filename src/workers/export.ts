@@ -18,9 +18,12 @@ sqlite.pragma('busy_timeout = 5000')
 const exports = createExportsRepository(drizzle(sqlite, { schema }))
 
 for await (const chunk of exportChunks(exports, task.kind, task.query)) {
-  // A copy of its own to transfer: a small Buffer may sit in Node's shared pool.
-  const bytes = new Uint8Array(chunk)
-  port.postMessage(bytes, [bytes.buffer])
+  if (typeof chunk === 'string') port.postMessage(chunk)
+  else {
+    // A copy of its own to transfer: a small Buffer may sit in Node's shared pool.
+    const bytes = new Uint8Array(chunk)
+    port.postMessage(bytes, [bytes.buffer])
+  }
   await once(port, 'message')
 }
 sqlite.close()
