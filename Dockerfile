@@ -24,4 +24,5 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/server.js"]
+# The young generation kept small: ~40 MB less memory at no measured cost (README, Performance).
+CMD ["node", "--max-semi-space-size=4", "dist/server.js"]

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS } from '../src/domain/templates.js'
-import { freePort, inTurns, load, ratio, rssMb, startServer, type Server } from './harness.js'
+import { freePort, inTurns, load, ratio, rssMb, SERVICE_FLAGS, startServer, type Server } from './harness.js'
 import { growthCases } from './growth.js'
 import { importWorstCases } from './import-worst.js'
 import { fileImportBenchmarks, validationBenchmarks } from './validation.js'
@@ -342,7 +342,7 @@ async function timeToReady(command: string, args: string[]): Promise<{ readyMs: 
 }
 
 async function startCases() {
-  const first = await timeToReady(process.execPath, ['dist/server.js'])
+  const first = await timeToReady(process.execPath, [...SERVICE_FLAGS, 'dist/server.js'])
   row('first start on an empty database (migrate, seed the registry, load it)', {
     databaseReadyMs: first.databaseMs,
     toReadyzMs: first.readyMs,
