@@ -106,7 +106,13 @@ t.test('the committed migrations are what drizzle-kit makes of src/db/schema.ts'
 t.test('operations', async (t) => {
   const { app } = await build(t)
   t.same((await app.inject({ url: '/healthz' })).json(), { status: 'ok' })
-  const ready = await app.inject({ url: '/readyz' })
+  // Ready once the writer thread has loaded (it starts with the server); until then a 503.
+  let ready = await app.inject({ url: '/readyz' })
+  for (let tries = 0; ready.statusCode === 503 && tries < 200; tries++) {
+    t.match(ready.json(), { code: 'NOT_READY', detail: 'The writer thread has not started yet' })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    ready = await app.inject({ url: '/readyz' })
+  }
   t.equal(ready.statusCode, 200)
   t.same(ready.json(), { status: 'ready' })
   const echoed = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } })

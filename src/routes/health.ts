@@ -25,16 +25,19 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getReadiness',
         tags: ['operations'],
-        summary: 'The database is open, migrated and seeded',
+        summary: 'Ready to serve: the database open, migrated and seeded, the writer started',
         response: { 200: Status, 503: problemResponse('Not ready yet') }
       }
     },
     async (request, reply) => {
-      if (app.databaseReady()) return { status: 'ready' }
+      if (app.databaseReady() && app.writer.ready()) return { status: 'ready' }
+      const waitingFor = app.databaseReady()
+        ? 'The writer thread has not started yet'
+        : 'The database is not open or not seeded'
       return reply
         .code(503)
         .type('application/problem+json')
-        .send(problemBody(request, 503, 'NOT_READY', 'The database is not open or not seeded'))
+        .send(problemBody(request, 503, 'NOT_READY', waitingFor))
     }
   )
 }

@@ -15,6 +15,8 @@ export interface Writer {
   submit(report: Report, options: SubmitOptions): Promise<Submitted>
   /** Starts the writer thread now rather than with the first submission. */
   start(): void
+  /** True once the writer's connection is open (the thread has loaded): /readyz reports it. */
+  ready(): boolean
   /** How many group commits the writer has made since it started (each may hold several submissions). */
   commits(): number
   /** Resolves once every submission handed over so far has been answered. */
@@ -67,12 +69,14 @@ export function createWriter(path: string, local: Submissions, committed: () => 
     return {
       submit: local.submitTogether,
       start: () => {},
+      ready: () => true,
       commits: local.commits,
       settled: () => Promise.resolve(local.drain()),
       close: async () => {}
     }
 
   let worker: Worker | undefined
+  let opened = false
   let last = 0
   // The submissions of one turn of the event loop go over as one message, decided and committed
   // together on the writer's side.
@@ -92,6 +96,7 @@ export function createWriter(path: string, local: Submissions, committed: () => 
   const abandon = (thread: Worker) => {
     if (worker !== thread) return
     worker = undefined
+    opened = false
     for (const { reject } of pending.values()) reject(new WriteOutcomeUnknown('the writer thread stopped'))
     pending.clear()
     settle()
@@ -100,7 +105,11 @@ export function createWriter(path: string, local: Submissions, committed: () => 
   function thread(): Worker {
     if (worker) return worker
     const started = startWorker('writer', { databasePath: path })
-    started.on('message', (answer: WriteAnswer) => {
+    started.on('message', (answer: WriteAnswer | 'ready') => {
+      if (answer === 'ready') {
+        opened = true
+        return
+      }
       const waiting = pending.get(answer.id)
       if (!waiting) return
       pending.delete(answer.id)
@@ -125,6 +134,7 @@ export function createWriter(path: string, local: Submissions, committed: () => 
       })
     },
     start: () => void thread(),
+    ready: () => opened,
     commits: () => commits,
     settled() {
       return pending.size === 0 ? Promise.resolve() : new Promise((resolve) => whenSettled.push(resolve))

@@ -9,6 +9,7 @@ import { answerFor, type WriteAnswer, type WriteRequest } from '../services/writ
 const port = parentPort!
 const connection = openDatabase((workerData as { databasePath: string }).databasePath)
 const submissions = createSubmissions(createRepositories(connection), () => new Date())
+port.postMessage('ready')
 const answer = (message: WriteAnswer) => port.postMessage({ ...message, commits: submissions.commits() })
 
 port.on('message', (message: WriteRequest[] | 'close') => {
