@@ -109,6 +109,9 @@ export function contributionOf(cells: Cells, head: ReportHead): Contribution {
   }
 }
 
+/** Parsed revision bodies kept in memory at most (a district's reports of a few years); then it starts over. */
+const PARSED_KEPT = 256
+
 export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) {
   // Raw statements for what every PUT and GET of a report reads (its head, its current revision's
   // hash, the unit's previous year): through the query builder each cost several times the query.
@@ -122,12 +125,22 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
     `SELECT ${HEAD_COLUMNS}, r.content_hash AS contentHash FROM reports h ${CURRENT}
      WHERE h.unit_code = ? AND h.year = ?`
   )
-  const publicBodyQuery = sqlite
+  // The previous year's report, read by every PUT's cross-year rules: which revision is public
+  // first (no body read), then its body, parsed, unless it is kept already. A revision never
+  // changes, so what is kept under its report, number and content hash needs no invalidation (a
+  // revision rolled back and made again under the same number has another hash, or the same content).
+  const publicRevisionQuery = sqlite
     .prepare(
-      `SELECT r.body FROM reports h ${CURRENT}
+      `SELECT h.id, h.current_revision, r.content_hash FROM reports h ${CURRENT}
        WHERE h.unit_code = ? AND h.year = ? AND h.status IN ${PUBLIC_STATUS_LIST}`
     )
-    .pluck()
+    .raw()
+  const bodyQuery = sqlite.prepare('SELECT body FROM report_revisions WHERE report_id = ? AND revision = ?').pluck()
+  const parsed = new Map<string, Report>()
+  const keep = (key: string, report: Report) => {
+    if (parsed.size >= PARSED_KEPT) parsed.clear()
+    parsed.set(key, report)
+  }
   const oneRevision = and(
     eq(reportRevisions.reportId, sql.placeholder('reportId')),
     eq(reportRevisions.revision, sql.placeholder('revision'))
@@ -220,8 +233,14 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
 
     /** The unit's current report of a year when it is public (submitted or accepted). */
     publicReport(unit: string, year: number): Report | undefined {
-      const body = publicBodyQuery.get(unit, year) as string | undefined
-      return body === undefined ? undefined : (JSON.parse(body) as Report)
+      const row = publicRevisionQuery.get(unit, year) as [number, number, string] | undefined
+      if (!row) return undefined
+      const key = row.join(':')
+      const known = parsed.get(key)
+      if (known) return known
+      const report = JSON.parse(bodyQuery.get(row[0], row[1]) as string) as Report
+      keep(key, report)
+      return report
     },
 
     revision(unit: string, year: number, revision: number): RevisionRow | undefined {
@@ -293,6 +312,8 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
             },
             input.at
           )
+          // Kept as the next year's baseline (the caller leaves the report as it is from here on).
+          keep(`${saved.id}:${input.revision}:${input.contentHash}`, input.report)
           const written = cells.write(saved.id, input.revision, input.report)
           saveSignatures(saved.id, input.signatures)
           rollups.replace(before, {
