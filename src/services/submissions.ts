@@ -29,6 +29,8 @@ export interface SubmitOptions {
   context: RequestContext
   /** When the request was made (the clock of the server that took it); now when not given. */
   at?: Date | undefined
+  /** The report's canonical JSON and its hash (content-hash.ts) when the caller has made them already. */
+  content?: { json: string; hash: string } | undefined
 }
 
 export interface Submitted {
@@ -125,7 +127,7 @@ export function createSubmissions(
     const current = reports.basis(unit, year)
     const signatures = signaturesOf(report)
     const evaluation = evaluate(report, signatures)
-    const { json, hash } = canonicalContent(report)
+    const { json, hash } = options.content ?? canonicalContent(report)
     // A new revision adds no review: the latest one is read once for both tags.
     const lastReview = current && reviews.last(current.head.id)
     const currentTag = current && tagWith(current.head, current.contentHash, lastReview)

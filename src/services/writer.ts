@@ -5,6 +5,7 @@
 // answer comes back only after that commit. An in-memory database cannot be shared between
 // threads: there the submissions run on the server's thread.
 import type { Worker } from 'node:worker_threads'
+import { canonicalContent } from '../domain/content-hash.js'
 import type { Report } from '../domain/report.js'
 import { PreconditionFailed, ReportInvalid, ReportLocked, WriteOutcomeUnknown } from '../errors.js'
 import type { SubmitOptions, Submissions, Submitted } from './submissions.js'
@@ -25,11 +26,14 @@ export interface Writer {
   close(): Promise<void>
 }
 
-/** A message to the writer, and its answer: the result, a problem to answer with, or a failure. */
+/**
+ * A message to the writer, and its answer: the result, a problem to answer with, or a failure.
+ * The report goes over as its canonical JSON, made with its hash on the server's thread: a
+ * string crosses threads at the cost of a copy, and the writer parses it back.
+ */
 export interface WriteRequest {
   id: number
-  report: Report
-  options: SubmitOptions
+  options: SubmitOptions & { content: { json: string; hash: string } }
 }
 export type WriteAnswer = { id: number; commits?: number } & (
   | { value: Submitted }
@@ -130,7 +134,7 @@ export function createWriter(path: string, local: Submissions, committed: () => 
       return new Promise((resolve, reject) => {
         const id = ++last
         pending.set(id, { resolve, reject })
-        if (outbox.push({ id, report, options }) === 1) setImmediate(post)
+        if (outbox.push({ id, options: { ...options, content: canonicalContent(report) } }) === 1) setImmediate(post)
       })
     },
     start: () => void thread(),

@@ -2,6 +2,7 @@
 // its own, committed together as they arrive, each answered after its commit.
 import { parentPort, workerData } from 'node:worker_threads'
 import { openDatabase } from '../db/connection.js'
+import type { Report } from '../domain/report.js'
 import { createRepositories } from '../plugins/db.js'
 import { createSubmissions } from '../services/submissions.js'
 import { answerFor, type WriteAnswer, type WriteRequest } from '../services/writer.js'
@@ -21,8 +22,8 @@ port.on('message', (message: WriteRequest[] | 'close') => {
     })
     return
   }
-  for (const { id, report, options } of message)
-    submissions.submitTogether(report, options).then(
+  for (const { id, options } of message)
+    submissions.submitTogether(JSON.parse(options.content.json) as Report, options).then(
       (value) => answer({ id, value }),
       (error: unknown) => answer(answerFor(id, error))
     )
