@@ -2,11 +2,17 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson, type Report } from './report.js'
 
+/** A report's canonical JSON and the digest of that text. */
+export interface CanonicalContent {
+  json: string
+  hash: string
+}
+
 /**
  * A report's canonical JSON and its digest, used to tell an identical re-submission. The text is
  * what a revision stores as its body, so that a write serializes the report once.
  */
-export function canonicalContent(report: Report): { json: string; hash: string } {
+export function canonicalContent(report: Report): CanonicalContent {
   const json = canonicalJson(report)
   return { json, hash: createHash('sha256').update(json).digest('base64url') }
 }

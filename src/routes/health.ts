@@ -30,10 +30,12 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request, reply) => {
-      if (app.databaseReady() && app.writer.ready()) return { status: 'ready' }
-      const waitingFor = app.databaseReady()
-        ? 'The writer thread has not started yet'
-        : 'The database is not open or not seeded'
+      const waitingFor = !app.databaseReady()
+        ? 'The database is not open or not seeded'
+        : !app.writer.ready()
+          ? 'The writer thread has not started yet'
+          : undefined
+      if (waitingFor === undefined) return { status: 'ready' }
       return reply
         .code(503)
         .type('application/problem+json')

@@ -5,7 +5,7 @@ import type { Signatures } from '../db/repositories/peers.js'
 import { ConcurrentChangeError, type ReportHead } from '../db/repositories/reports.js'
 import { signature } from '../domain/quality.js'
 import type { Repositories } from '../plugins/db.js'
-import { canonicalContent } from '../domain/content-hash.js'
+import { canonicalContent, type CanonicalContent } from '../domain/content-hash.js'
 import type { Report } from '../domain/report.js'
 import type { ImportResult } from '../domain/import/index.js'
 import { evaluateAvailable, evaluateRules, type Evaluation, type SkippedRule } from '../domain/rules.js'
@@ -30,7 +30,7 @@ export interface SubmitOptions {
   /** When the request was made (the clock of the server that took it); now when not given. */
   at?: Date | undefined
   /** The report's canonical JSON and its hash (content-hash.ts) when the caller has made them already. */
-  content?: { json: string; hash: string } | undefined
+  content?: CanonicalContent | undefined
 }
 
 export interface Submitted {

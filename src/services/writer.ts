@@ -5,7 +5,7 @@
 // answer comes back only after that commit. An in-memory database cannot be shared between
 // threads: there the submissions run on the server's thread.
 import type { Worker } from 'node:worker_threads'
-import { canonicalContent } from '../domain/content-hash.js'
+import { canonicalContent, type CanonicalContent } from '../domain/content-hash.js'
 import type { Report } from '../domain/report.js'
 import { PreconditionFailed, ReportInvalid, ReportLocked, WriteOutcomeUnknown } from '../errors.js'
 import type { SubmitOptions, Submissions, Submitted } from './submissions.js'
@@ -33,7 +33,7 @@ export interface Writer {
  */
 export interface WriteRequest {
   id: number
-  options: SubmitOptions & { content: { json: string; hash: string } }
+  options: SubmitOptions & { content: CanonicalContent }
 }
 export type WriteAnswer = { id: number; commits?: number } & (
   | { value: Submitted }

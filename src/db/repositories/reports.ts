@@ -137,6 +137,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
     .raw()
   const bodyQuery = sqlite.prepare('SELECT body FROM report_revisions WHERE report_id = ? AND revision = ?').pluck()
   const parsed = new Map<string, Report>()
+  const keyOf = (reportId: number, revision: number, contentHash: string) => `${reportId}:${revision}:${contentHash}`
   const keep = (key: string, report: Report) => {
     if (parsed.size >= PARSED_KEPT) parsed.clear()
     parsed.set(key, report)
@@ -235,10 +236,11 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
     publicReport(unit: string, year: number): Report | undefined {
       const row = publicRevisionQuery.get(unit, year) as [number, number, string] | undefined
       if (!row) return undefined
-      const key = row.join(':')
+      const [reportId, revision, contentHash] = row
+      const key = keyOf(reportId, revision, contentHash)
       const known = parsed.get(key)
       if (known) return known
-      const report = JSON.parse(bodyQuery.get(row[0], row[1]) as string) as Report
+      const report = JSON.parse(bodyQuery.get(reportId, revision) as string) as Report
       keep(key, report)
       return report
     },
@@ -313,7 +315,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
             input.at
           )
           // Kept as the next year's baseline (the caller leaves the report as it is from here on).
-          keep(`${saved.id}:${input.revision}:${input.contentHash}`, input.report)
+          keep(keyOf(saved.id, input.revision, input.contentHash), input.report)
           const written = cells.write(saved.id, input.revision, input.report)
           saveSignatures(saved.id, input.signatures)
           rollups.replace(before, {
