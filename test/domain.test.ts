@@ -631,6 +631,9 @@ t.test('data quality rules', async (t) => {
     t.ok(Math.abs(modifiedZ(16, peers)!) <= 3.5)
     t.equal(modifiedZ(100, [1, 2, 3, 4]), null, 'fewer than five peers')
     t.equal(modifiedZ(100, [0, 0, 0, 0, 0, 1]), null, 'no spread among peers')
+    // Medians of an even count are the mean of the middle two, in numeric (not text) order:
+    // median 3.5 of [1, 2, 3, 4, 6, 100], MAD 2 of the deviations [0.5, 0.5, 1.5, 2.5, 2.5, 96.5].
+    t.equal(modifiedZ(10, [100, 2, 3, 4, 6, 1]), (0.6745 * 6.5) / 2)
     const report = edit(fengshi(), (r) => ((r.proactive.licensing as CellTree).decisions = 500))
     const context = {
       ...noPeers,

@@ -60,6 +60,39 @@ t.test('warnings beyond the arithmetic, on real submissions', async (t) => {
     t.notOk(rules(await put(app, report(UNITS[7]!, 2021, 8))).includes('W-PEER-OUTLIER'), 'an ordinary figure is not')
   })
 
+  t.test('the peers are those of the moment: a draft is none, a returned report no longer', async (t) => {
+    // The writer keeps the district's heads between its PUTs: its own new revisions update
+    // them, a review committed by the server's other connection makes it read them again.
+    const original = report(UNITS[2]!, 2021, 3).narrative!.overview!
+    const copying = (seed: number) =>
+      report('350803109', 2021, seed, (r) => (r.narrative!.overview = original.slice(0, 190) + '本镇另加十字说明一下'))
+    const copies = (response: Awaited<ReturnType<typeof put>>) => rules(response).includes('W-NARRATIVE-COPY')
+    // The draft's prose is that of UNITS[2] too (the same seed): once UNITS[2] is returned, only a
+    // draft has it.
+    const draft = { ...report('350803110', 2021, 3), status: 'draft' as const }
+    t.equal((await put(app, draft)).statusCode, 201)
+    t.notOk(
+      (
+        await put(
+          app,
+          report('350803111', 2021, 4, (r) => (r.narrative!.problems = draft.narrative!.problems))
+        )
+      )
+        .json()
+        .warnings.some((w: { message: { zh: string } }) => w.message.zh.includes('350803110')),
+      'a draft is no peer'
+    )
+    t.ok(copies(await put(app, copying(20))), 'copied from a submitted report')
+    const returned = await app.inject({
+      method: 'POST',
+      url: `/v1/reports/${UNITS[2]}/2021/review`,
+      headers: asAdmin(app),
+      payload: { action: 'return', comment: '请核对' }
+    })
+    t.equal(returned.statusCode, 200)
+    t.notOk(copies(await put(app, copying(21))), 'the returned report is no peer any more')
+  })
+
   t.test('W-TEXT-TABLE and W-YOY-JUMP', async (t) => {
     const base = report('350803108', 2021, 9)
     await put(app, base)

@@ -182,8 +182,10 @@ export function isJump(previous: number, current: number): boolean {
 export const OUTLIER_THRESHOLD = 3.5
 export const MIN_PEERS = 5
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
+// A typed array sorts numerically without a comparator: several times faster than Array#sort,
+// and every PUT takes two medians for each figure the outlier rule compares.
+const median = (values: ArrayLike<number>) => {
+  const sorted = Float64Array.from(values).sort()
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
@@ -192,7 +194,9 @@ const median = (values: readonly number[]) => {
 export function modifiedZ(value: number, peers: readonly number[]): number | null {
   if (peers.length < MIN_PEERS) return null
   const m = median(peers)
-  const mad = median(peers.map((p) => Math.abs(p - m)))
+  const deviations = new Float64Array(peers.length)
+  for (let i = 0; i < peers.length; i++) deviations[i] = Math.abs(peers[i]! - m)
+  const mad = median(deviations)
   if (mad === 0) return null
   return (0.6745 * (value - m)) / mad
 }

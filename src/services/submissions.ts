@@ -187,6 +187,7 @@ export function createSubmissions(
             deadline: deadlines.effective(unit, year).date,
             signatures
           })
+          peers.stored(head.id)
           return {
             head,
             created: decision.revision === 1,
@@ -228,12 +229,14 @@ export function createSubmissions(
           try {
             outcomes.push({ value: reports.transaction(() => submit(item.report, item.options)) })
           } catch (error) {
+            peers.forget() // its savepoint is rolled back
             outcomes.push({ error })
           }
         }
       })
       commits++
     } catch (error) {
+      peers.forget()
       for (const item of batch) item.reject(error) // the commit failed: nothing of the batch is stored
       return
     }

@@ -43,14 +43,23 @@ interface PeerFacts {
 
 /** Reports whose facts are kept in memory at most (a few hundred bytes each); then it starts over. */
 const KEPT = 20_000
+/** Districts and years whose public heads are kept at most; then it starts over. */
+const DISTRICTS_KEPT = 1_000
+
+/** A public report of the district: its id, its unit and which state of it is current. */
+type Head = [id: number, unit: string, state: string]
 
 export function createPeersRepository(sqlite: Database.Database) {
-  // The district's other public reports of a year, by id and state: a narrow read of the heads.
-  const peerHeads = sqlite
+  // A district's public reports of a year, by id and state: a narrow read of the heads.
+  const STATE = `current_revision || ':' || updated_at`
+  const districtHeads = sqlite
     .prepare(
-      `SELECT id, unit_code, current_revision || ':' || updated_at FROM reports
-       WHERE year = ? AND unit_code >= ? AND unit_code < ? AND unit_code <> ? AND status IN ${PUBLIC_STATUS_LIST}`
+      `SELECT id, unit_code, ${STATE} FROM reports
+       WHERE year = ? AND unit_code >= ? AND unit_code < ? AND status IN ${PUBLIC_STATUS_LIST}`
     )
+    .raw()
+  const oneHead = sqlite
+    .prepare(`SELECT id, unit_code, ${STATE}, year, status IN ${PUBLIC_STATUS_LIST} FROM reports WHERE id = ?`)
     .raw()
   // A report's prose sketches and headline figures: read again only when its state has changed,
   // as a row of two hundred cells costs several times the heads to read.
@@ -61,12 +70,33 @@ export function createPeersRepository(sqlite: Database.Database) {
        FROM current_cells c LEFT JOIN report_signatures s ON s.report_id = c.report_id WHERE c.report_id = ?`
     )
     .raw()
-  const ownPreviousQuery = sqlite.prepare(
-    `SELECT s.overview, s.problems FROM reports h JOIN report_signatures s ON s.report_id = h.id
-     WHERE h.unit_code = ? AND h.year = ? AND h.status IN ${PUBLIC_STATUS_LIST}`
-  )
   const sketch = (text: unknown) => (typeof text === 'string' ? (JSON.parse(text) as number[] | null) : null)
   const kept = new Map<number, PeerFacts>()
+
+  // The heads are kept between reads while nothing else has changed the database: data_version
+  // moves when another connection commits, total_changes() when this one writes (and `stored`
+  // accounts for this connection's own new revisions). Every PUT reads its district's heads of
+  // the year and of the year before, so a PUT after a PUT of the same district reads none.
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
+  const totalChanges = sqlite.prepare('SELECT total_changes()').pluck()
+  const heads = new Map<string, Head[]>()
+  let basis: { version: number; changes: number } | undefined
+
+  function headsOf(district: string, year: number): Head[] {
+    const version = dataVersion.get() as number
+    const changes = totalChanges.get() as number
+    if (basis?.version !== version || basis.changes !== changes || heads.size >= DISTRICTS_KEPT) {
+      heads.clear()
+      basis = { version, changes }
+    }
+    const key = `${district}/${year}`
+    let found = heads.get(key)
+    if (!found) {
+      found = districtHeads.all(year, district, codeAfter(district)) as Head[]
+      heads.set(key, found)
+    }
+    return found
+  }
 
   function factsOf(id: number, state: string): PeerFacts {
     const known = kept.get(id)
@@ -99,9 +129,8 @@ export function createPeersRepository(sqlite: Database.Database) {
           if (signature) narratives.push({ unit: who, year: when, part, signature })
         }
       }
-      for (const [id, peer, state] of peerHeads.all(year, district, codeAfter(district), unit) as Array<
-        [number, string, string]
-      >) {
+      for (const [id, peer, state] of headsOf(district, year)) {
+        if (peer === unit) continue
         const facts = factsOf(id, state)
         add(peer, year, facts)
         OUTLIER_CODES.forEach((code, i) => {
@@ -109,10 +138,33 @@ export function createPeersRepository(sqlite: Database.Database) {
           if (value !== null && value !== undefined) cells[code]!.push(value)
         })
       }
-      const own = ownPreviousQuery.get(unit, year - 1) as
-        { overview: string | null; problems: string | null } | undefined
-      if (own) add(unit, year - 1, { overview: sketch(own.overview), problems: sketch(own.problems) })
+      const own = headsOf(district, year - 1).find(([, peer]) => peer === unit)
+      if (own) add(unit, year - 1, factsOf(own[0], own[2]))
       return { narratives, cells }
+    },
+
+    /**
+     * Accounts for a revision this connection has just written (inside the transaction that
+     * wrote it): its district's heads are brought up to date rather than read again.
+     */
+    stored(reportId: number): void {
+      const row = oneHead.get(reportId) as [number, string, string, number, number] | undefined
+      if (!row || !basis) return
+      const [id, unit, state, year, isPublic] = row
+      const list = heads.get(`${districtOf(unit)}/${year}`)
+      if (list) {
+        const at = list.findIndex(([other]) => other === id)
+        if (at >= 0) list.splice(at, 1)
+        if (isPublic) list.push([id, unit, state])
+      }
+      basis.changes = totalChanges.get() as number
+    },
+
+    /** Drops what is kept: after a rollback, what `stored` accounted for may not have happened. */
+    forget(): void {
+      heads.clear()
+      kept.clear()
+      basis = undefined
     }
   }
 }
