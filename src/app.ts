@@ -113,8 +113,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(errors)
   await app.register(jsonBody)
   await app.register(openapi, { publicUrl: config.publicUrl })
-  await app.register(db, { databasePath: config.databasePath })
   await app.register(writer, { databasePath: config.databasePath })
+  await app.register(db, { databasePath: config.databasePath })
   await app.register(auth, {
     writeLimitPerMinute: config.writeLimitPerMinute,
     authFailureLimitPerMinute: config.authFailureLimitPerMinute

@@ -14,7 +14,9 @@ import { startWorker } from './worker-thread.js'
 export interface Writer {
   /** Stores `report` (submissions.submit), committed with the others of the same moment. */
   submit(report: Report, options: SubmitOptions): Promise<Submitted>
-  /** Starts the writer thread now rather than with the first submission. */
+  /** Starts the writer thread loading now (before the database is ready), its connection not yet open. */
+  load(): void
+  /** Opens the writer's connection (the database is ready), starting the thread if need be. */
   start(): void
   /** True once the writer's connection is open (the thread has loaded): /readyz reports it. */
   ready(): boolean
@@ -65,21 +67,26 @@ function errorOf(answer: Extract<WriteAnswer, { problem: unknown } | { failure: 
 }
 
 /**
- * A writer for the database at `path`. `committed` is called before each answer is handed on, so
- * that what the server caches by data version sees the writer's commit at once.
+ * A writer for the database at `path`; `local` gives the submissions an in-memory database runs
+ * on the server's thread (asked for once the database is open). `committed` is called before
+ * each answer is handed on, so that what the server caches by data version sees the writer's
+ * commit at once.
  */
-export function createWriter(path: string, local: Submissions, committed: () => void): Writer {
+export function createWriter(path: string, local: () => Submissions, committed: () => void): Writer {
   if (path === ':memory:')
     return {
-      submit: local.submitTogether,
+      submit: (report, options) => local().submitTogether(report, options),
+      load: () => {},
       start: () => {},
       ready: () => true,
-      commits: local.commits,
-      settled: () => Promise.resolve(local.drain()),
+      commits: () => local().commits(),
+      settled: () => Promise.resolve(local().drain()),
       close: async () => {}
     }
 
   let worker: Worker | undefined
+  /** 'open' has been posted to `worker`. */
+  let asked = false
   let opened = false
   let last = 0
   // The submissions of one turn of the event loop go over as one message, decided and committed
@@ -88,7 +95,8 @@ export function createWriter(path: string, local: Submissions, committed: () => 
   const post = () => {
     const batch = outbox
     outbox = []
-    thread().postMessage(batch)
+    start()
+    worker!.postMessage(batch)
   }
   let commits = 0
   const pending = new Map<number, { resolve: (value: Submitted) => void; reject: (error: Error) => void }>()
@@ -100,6 +108,7 @@ export function createWriter(path: string, local: Submissions, committed: () => 
   const abandon = (thread: Worker) => {
     if (worker !== thread) return
     worker = undefined
+    asked = false
     opened = false
     for (const { reject } of pending.values()) reject(new WriteOutcomeUnknown('the writer thread stopped'))
     pending.clear()
@@ -129,6 +138,14 @@ export function createWriter(path: string, local: Submissions, committed: () => 
     return started
   }
 
+  function start(): void {
+    const running = thread()
+    if (asked) return
+    running.ref()
+    running.postMessage('open')
+    asked = true
+  }
+
   return {
     submit(report, options) {
       return new Promise((resolve, reject) => {
@@ -137,7 +154,10 @@ export function createWriter(path: string, local: Submissions, committed: () => 
         if (outbox.push({ id, options: { ...options, content: canonicalContent(report) } }) === 1) setImmediate(post)
       })
     },
-    start: () => void thread(),
+    // Until it is opened the thread does not keep the process alive: a server that fails to
+    // start (its database unreadable, say) still exits.
+    load: () => void thread().unref(),
+    start,
     ready: () => opened,
     commits: () => commits,
     settled() {
@@ -148,6 +168,7 @@ export function createWriter(path: string, local: Submissions, committed: () => 
       if (!running) return
       if (outbox.length > 0) post()
       const exited = new Promise((resolve) => running.once('exit', resolve))
+      running.ref() // a thread never opened is unref'd: its exit is still awaited
       running.postMessage('close')
       await exited
     }
