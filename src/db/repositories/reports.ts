@@ -206,6 +206,11 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
   const saveSignatures = signatureWriter(db)
   const revisionOf = (reportId: number, revision: number) =>
     revisionQuery.get({ reportId, revision }) as RevisionRow | undefined
+  // Immediate at the top level, a savepoint inside another transaction: better-sqlite3's own
+  // wrapper, made once (Drizzle's db.transaction makes a new one on every call, several times
+  // a PUT).
+  const atomic = db.$client.transaction((work: () => unknown) => work())
+  const atomically = <T>(work: () => T): T => atomic.immediate(work) as T
 
   return {
     head,
@@ -214,9 +219,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
      * Runs `work` in a transaction: an immediate one at the top level, a savepoint inside
      * another (so that a failing part rolls back alone). For committing several submissions at once.
      */
-    transaction<T>(work: () => T): T {
-      return db.transaction(() => work(), { behavior: 'immediate' })
-    },
+    transaction: atomically,
 
     /** The head and its current revision. */
     current(unit: string, year: number): { head: ReportHead; revision: RevisionRow } | undefined {
@@ -264,72 +267,69 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
      * revision row and the current-cells projection change together or not at all.
      */
     appendRevision(input: NewRevision): ReportHead {
-      return db.transaction(
-        () => {
-          const existing = head(input.unit, input.year)
-          if ((existing?.currentRevision ?? 0) !== input.expectedRevision) {
-            throw new ConcurrentChangeError(input.unit, input.year)
-          }
-          const before = existing && contributionOf(cells, existing)
-          const status = input.report.status
-          const firstSubmittedAt = existing?.firstSubmittedAt ?? (status === 'submitted' ? input.at : null)
-          const values = {
-            currentRevision: input.revision,
-            status,
-            template: input.report.template,
-            firstSubmittedAt,
-            timeliness: timelinessOf(firstSubmittedAt, input.deadline),
-            acceptedAt: null,
-            updatedAt: input.at
-          }
-          const saved = existing
-            ? updateHead.get({ ...headValues(values), id: existing.id })
-            : insertHead.get({ ...headValues(values), unitCode: input.unit, year: input.year, createdAt: input.at })
-          insertRevision.run({
-            reportId: saved.id,
-            revision: input.revision,
-            status,
-            template: input.report.template,
-            body: input.body,
-            contentHash: input.contentHash,
-            errors: input.errors,
-            warnings: input.warnings,
-            reason: input.reason,
-            ...actorColumns(input.context),
-            createdAt: input.at
-          })
-          audit(
-            input.context,
-            {
-              action: 'report.revision',
-              target: `${input.unit}/${input.year}`,
-              divisionCode: input.unit,
-              detail: {
-                revision: input.revision,
-                status,
-                template: input.report.template,
-                errors: input.errors.length,
-                reason: input.reason
-              }
-            },
-            input.at
-          )
-          // Kept as the next year's baseline (the caller leaves the report as it is from here on).
-          keep(keyOf(saved.id, input.revision, input.contentHash), input.report)
-          const written = cells.write(saved.id, input.revision, input.report)
-          saveSignatures(saved.id, input.signatures)
-          rollups.replace(before, {
-            unit: saved.unitCode,
-            year: saved.year,
-            template: saved.template,
-            status,
-            timeliness: saved.timeliness,
-            cells: written
-          })
-          return saved
-        },
-        { behavior: 'immediate' }
-      )
+      return atomically(() => {
+        const existing = head(input.unit, input.year)
+        if ((existing?.currentRevision ?? 0) !== input.expectedRevision) {
+          throw new ConcurrentChangeError(input.unit, input.year)
+        }
+        const before = existing && contributionOf(cells, existing)
+        const status = input.report.status
+        const firstSubmittedAt = existing?.firstSubmittedAt ?? (status === 'submitted' ? input.at : null)
+        const values = {
+          currentRevision: input.revision,
+          status,
+          template: input.report.template,
+          firstSubmittedAt,
+          timeliness: timelinessOf(firstSubmittedAt, input.deadline),
+          acceptedAt: null,
+          updatedAt: input.at
+        }
+        const saved = existing
+          ? updateHead.get({ ...headValues(values), id: existing.id })
+          : insertHead.get({ ...headValues(values), unitCode: input.unit, year: input.year, createdAt: input.at })
+        insertRevision.run({
+          reportId: saved.id,
+          revision: input.revision,
+          status,
+          template: input.report.template,
+          body: input.body,
+          contentHash: input.contentHash,
+          errors: input.errors,
+          warnings: input.warnings,
+          reason: input.reason,
+          ...actorColumns(input.context),
+          createdAt: input.at
+        })
+        audit(
+          input.context,
+          {
+            action: 'report.revision',
+            target: `${input.unit}/${input.year}`,
+            divisionCode: input.unit,
+            detail: {
+              revision: input.revision,
+              status,
+              template: input.report.template,
+              errors: input.errors.length,
+              reason: input.reason
+            }
+          },
+          input.at
+        )
+        // Kept as the next year's baseline (the caller leaves the report as it is from here on).
+        keep(keyOf(saved.id, input.revision, input.contentHash), input.report)
+        const written = cells.write(saved.id, input.revision, input.report)
+        saveSignatures(saved.id, input.signatures)
+        rollups.replace(before, {
+          unit: saved.unitCode,
+          year: saved.year,
+          template: saved.template,
+          status,
+          timeliness: saved.timeliness,
+          cells: written
+        })
+        return saved
+      })
     },
 
     /** Report summaries ordered by year (newest first) then unit, after a keyset cursor. */
