@@ -7,7 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json drizzle.config.ts ./
 COPY src ./src
-COPY scripts/build-web.mjs ./scripts/
+COPY scripts/build-web.mjs scripts/bundle-server.mjs ./scripts/
 COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 
@@ -25,4 +25,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The young generation kept small: ~40 MB less memory at no measured cost (README, Performance).
-CMD ["node", "--max-semi-space-size=4", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/bin/server.js"]

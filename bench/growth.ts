@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
-import { load, rssMb, startServer, type Server } from './harness.js'
+import { load, rssMb, startServer, type Server, SERVICE } from './harness.js'
 
 const YEAR = 2025
 const YEARS = [2019, 2020, 2021, 2022, 2023, 2024, 2025]
@@ -107,7 +107,7 @@ async function writeAndReadCases(path: string, aggregate: string, seconds: numbe
   }
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` }
   const service = await startServer(
-    'dist/server.js',
+    SERVICE,
     { DATABASE_PATH: copy, LOG_LEVEL: 'warn', WRITE_LIMIT_PER_MINUTE: '100000000' },
     0,
     '/readyz'
@@ -184,7 +184,7 @@ export async function growthCases(dataDir: string, row: Row, seconds: number) {
     }
     row(`yardstick: plain SELECT → csv-stringify, cells.csv ${YEAR} (${label} in the database)`, yardstick)
     // A fresh service for each database, so that its peak memory is the export's own.
-    const service = await startServer('dist/server.js', { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 0, '/readyz')
+    const service = await startServer(SERVICE, { DATABASE_PATH: path, LOG_LEVEL: 'warn' }, 0, '/readyz')
     try {
       const whole = await download(service, `${service.url}/v1/exports/cells.csv?year=${YEAR}`)
       measured[label] = whole

@@ -33,6 +33,9 @@ export function freePort(): Promise<number> {
  */
 export const SERVICE_FLAGS = ['--max-semi-space-size=4']
 
+/** The service as `npm start` runs it: the bundle `npm run build` makes (scripts/bundle-server.mjs). */
+export const SERVICE = 'dist/bin/server.js'
+
 /**
  * Starts `script` (compiled JS as is, with the service's flags if it is the service;
  * TypeScript through tsx) and waits until it answers
@@ -47,7 +50,7 @@ export async function startServer(
   const port = requestedPort === 0 ? await freePort() : requestedPort
   const args = script.endsWith('.ts')
     ? ['--import', 'tsx', script]
-    : [...(script === 'dist/server.js' ? SERVICE_FLAGS : []), script]
+    : [...(script === SERVICE ? SERVICE_FLAGS : []), script]
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit']

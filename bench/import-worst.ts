@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { importBombs } from '../scripts/reliability/import-bombs.js'
-import { rssMb, startServer } from './harness.js'
+import { rssMb, startServer, SERVICE } from './harness.js'
 
 export async function importWorstCases(
   dataDir: string,
@@ -14,7 +14,7 @@ export async function importWorstCases(
   const path = join(dataDir, 'import-worst.sqlite')
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
   const service = await startServer(
-    'dist/server.js',
+    SERVICE,
     { DATABASE_PATH: path, LOG_LEVEL: 'warn', IMPORT_LIMIT_PER_MINUTE: '1000000' },
     3903,
     '/readyz'

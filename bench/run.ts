@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS } from '../src/domain/templates.js'
-import { freePort, inTurns, load, ratio, rssMb, SERVICE_FLAGS, startServer, type Server } from './harness.js'
+import { freePort, inTurns, load, ratio, rssMb, SERVICE_FLAGS, startServer, type Server, SERVICE } from './harness.js'
 import { growthCases } from './growth.js'
 import { importWorstCases } from './import-worst.js'
 import { fileImportBenchmarks, validationBenchmarks } from './validation.js'
@@ -114,7 +114,7 @@ const serviceEnv = { DATABASE_PATH: RUN, LOG_LEVEL: 'warn', WRITE_LIMIT_PER_MINU
 let bare: Server | undefined
 let service: Server | undefined
 try {
-  service = await startServer('dist/server.js', serviceEnv, 0, '/readyz')
+  service = await startServer(SERVICE, serviceEnv, 0, '/readyz')
   const sample = join(DATA, 'district-aggregate.json')
   const answer = await fetch(`${service.url}/v1/aggregates/${DISTRICT}/${YEAR}`)
   writeFileSync(sample, Buffer.from(await answer.arrayBuffer()))
@@ -231,22 +231,25 @@ async function readCases(service: Server, bare: Server, bareRps: number) {
 async function putCases(service: Server, bare: Server) {
   const connections = 10
   // The district's 24 townships × 3 years, three versions of a full report each, sent in turn:
-  // every PUT stores a new revision (the first of each unit and year a new report).
+  // every PUT stores a new revision (the first of each unit and year a new report). Each load
+  // gets versions of its own, so that none sends what a unit holds already.
   const units = new Database(RUN, { readonly: true })
     .prepare("SELECT code FROM divisions WHERE level = 'township' AND code LIKE ? ORDER BY code")
     .pluck()
     .all(`${DISTRICT}%`) as string[]
-  const bodies: string[] = []
-  const paths: string[] = []
-  for (const variant of [1, 2, 3]) {
-    for (const year of [YEAR + 1, YEAR + 2, YEAR + 3]) {
-      for (const unit of units) {
-        const random = seededRandom(variant * 7919 + year * 31 + Number(unit.slice(-4)))
-        bodies.push(JSON.stringify(sampleReport({ unit, year, template: 'gb2021', random })))
-        paths.push(`/v1/reports/${unit}/${year}`)
-      }
-    }
-  }
+  const variants = (load: number) => [1, 2, 3].map((v) => v + 3 * load)
+  const sent = (load: number) =>
+    variants(load).flatMap((variant) =>
+      [YEAR + 1, YEAR + 2, YEAR + 3].flatMap((year) => units.map((unit) => ({ variant, year, unit })))
+    )
+  const paths = sent(0).map(({ unit, year }) => `/v1/reports/${unit}/${year}`)
+  const versions = (load: number) =>
+    sent(load).map(({ variant, year, unit }) => {
+      const random = seededRandom(variant * 7919 + year * 31 + Number(unit.slice(-4)))
+      return JSON.stringify(sampleReport({ unit, year, template: 'gb2021', random }))
+    })
+  let loads = 0
+  const bodies = versions(loads++)
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` }
   const barePut = await load({ url: `${bare.url}/bare`, method: 'PUT', seconds: SECONDS, connections, headers, bodies })
   row('bare Fastify PUT of the same body, 204, nothing stored', {
@@ -255,23 +258,27 @@ async function putCases(service: Server, bare: Server) {
     p99: barePut.p99
   })
   // storage-floor: the same bodies parsed and inserted, one durable transaction each.
-  const floor = await load({
-    url: bare.url,
-    method: 'PUT',
-    seconds: SECONDS,
-    connections,
-    headers,
-    bodies,
-    paths: paths.map((path) => `/bare-store${path}`)
-  })
+  const floorPaths = paths.map((path) => `/bare-store${path}`)
+  const floorLoad = (seconds: number) =>
+    load({ url: bare.url, method: 'PUT', seconds, connections, headers, bodies, paths: floorPaths })
+  const putLoad = (seconds: number) =>
+    load({ url: service.url, method: 'PUT', seconds, connections, headers, bodies: versions(loads++), paths })
+  // Both warmed up first (the service's longer path is compiled by V8 as it runs), then measured
+  // in turns, as the reads are.
+  await floorLoad(2)
+  await putLoad(2)
+  const rssBeforePut = rssMb(service.pid)
+  const { yardstick: floor, subject: puts } = await inTurns(
+    ROUNDS,
+    () => floorLoad(SECONDS),
+    () => putLoad(SECONDS)
+  )
   row('storage-floor: bare Fastify PUT parsing and inserting each body, WAL, synchronous=FULL (yardstick)', {
     rps: floor.rps,
     p50: floor.p50,
     p99: floor.p99,
     errors: floor.errors + floor.non2xx
   })
-  const rssBeforePut = rssMb(service.pid)
-  const puts = await load({ url: service.url, method: 'PUT', seconds: SECONDS, connections, headers, bodies, paths })
   row('PUT a full report (validate, rules, new revision, rollups)', {
     rps: puts.rps,
     p50: puts.p50,
@@ -291,8 +298,8 @@ async function putCases(service: Server, bare: Server) {
       seconds: SECONDS,
       connections,
       headers,
-      bodies: bodies.reverse(),
-      paths: paths.reverse()
+      bodies: versions(loads++).reverse(),
+      paths: [...paths].reverse()
     }),
     load({ url: `${service.url}/v1/aggregates/cn/${YEAR}`, seconds: SECONDS, connections: 1 })
   ])
@@ -342,7 +349,7 @@ async function timeToReady(command: string, args: string[]): Promise<{ readyMs: 
 }
 
 async function startCases() {
-  const first = await timeToReady(process.execPath, [...SERVICE_FLAGS, 'dist/server.js'])
+  const first = await timeToReady(process.execPath, [...SERVICE_FLAGS, SERVICE])
   row('first start on an empty database (migrate, seed the registry, load it)', {
     databaseReadyMs: first.databaseMs,
     toReadyzMs: first.readyMs,

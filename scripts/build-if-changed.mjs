@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const STAMP = 'dist/.tsbuildinfo'
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json']
+const INPUTS = ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json']
 
 /** The newest modification time under a file or folder. */
 function newest(path) {
