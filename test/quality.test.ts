@@ -93,6 +93,16 @@ t.test('warnings beyond the arithmetic, on real submissions', async (t) => {
     t.notOk(copies(await put(app, copying(21))), 'the returned report is no peer any more')
   })
 
+  t.test('of two peers with the same prose, the copy names the first by code, however they were read', async (t) => {
+    const shared = prose(77)
+    const withShared = (unit: string, seed: number) => report(unit, 2021, seed, (r) => (r.narrative!.overview = shared))
+    t.equal((await put(app, withShared('350803113', 30))).statusCode, 201) // stored after …
+    t.equal((await put(app, withShared('350803112', 31))).statusCode, 201) // … the higher code
+    const copy = (await put(app, withShared('350803114', 32))).json()
+    const named = copy.warnings.find((w: { rule: string }) => w.rule === 'W-NARRATIVE-COPY')
+    t.match(named.message.zh, /与350803112/)
+  })
+
   t.test('W-TEXT-TABLE and W-YOY-JUMP', async (t) => {
     const base = report('350803108', 2021, 9)
     await put(app, base)

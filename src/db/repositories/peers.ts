@@ -48,6 +48,7 @@ const DISTRICTS_KEPT = 1_000
 
 /** A public report of the district: its id, its unit and which state of it is current. */
 type Head = [id: number, unit: string, state: string]
+const byUnit = (a: Head, b: Head) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)
 
 export function createPeersRepository(sqlite: Database.Database) {
   // A district's public reports of a year, by id and state: a narrow read of the heads.
@@ -92,7 +93,8 @@ export function createPeersRepository(sqlite: Database.Database) {
     const key = `${district}/${year}`
     let found = heads.get(key)
     if (!found) {
-      found = districtHeads.all(year, district, codeAfter(district)) as Head[]
+      // In unit order, kept so by `stored`: the peers are compared in the same order however read.
+      found = (districtHeads.all(year, district, codeAfter(district)) as Head[]).sort(byUnit)
       heads.set(key, found)
     }
     return found
@@ -155,7 +157,10 @@ export function createPeersRepository(sqlite: Database.Database) {
       if (list) {
         const at = list.findIndex(([other]) => other === id)
         if (at >= 0) list.splice(at, 1)
-        if (isPublic) list.push([id, unit, state])
+        if (isPublic) {
+          const next = list.findIndex(([, other]) => other > unit)
+          list.splice(next < 0 ? list.length : next, 0, [id, unit, state])
+        }
       }
       basis.changes = totalChanges.get() as number
     },
