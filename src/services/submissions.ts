@@ -187,7 +187,7 @@ export function createSubmissions(
             deadline: deadlines.effective(unit, year).date,
             signatures
           })
-          peers.stored(head.id)
+          peers.stored(head)
           return {
             head,
             created: decision.revision === 1,

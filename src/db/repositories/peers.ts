@@ -3,8 +3,10 @@
 import type Database from 'better-sqlite3'
 import { sql } from 'drizzle-orm'
 import { codeAfter, districtOf } from '../../domain/divisions.js'
+import { isPublic } from '../../domain/report.js'
 import { OUTLIER_CODES, type PeerContext } from '../../domain/rules.js'
 import type { Db } from '../connection.js'
+import type { ReportHead } from './reports.js'
 import { reportSignatures } from '../schema.js'
 import { placeholders } from './prepared.js'
 import { PUBLIC_STATUS_LIST } from './under.js'
@@ -52,15 +54,11 @@ const byUnit = (a: Head, b: Head) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)
 
 export function createPeersRepository(sqlite: Database.Database) {
   // A district's public reports of a year, by id and state: a narrow read of the heads.
-  const STATE = `current_revision || ':' || updated_at`
   const districtHeads = sqlite
     .prepare(
-      `SELECT id, unit_code, ${STATE} FROM reports
+      `SELECT id, unit_code, current_revision || ':' || updated_at FROM reports
        WHERE year = ? AND unit_code >= ? AND unit_code < ? AND status IN ${PUBLIC_STATUS_LIST}`
     )
-    .raw()
-  const oneHead = sqlite
-    .prepare(`SELECT id, unit_code, ${STATE}, year, status IN ${PUBLIC_STATUS_LIST} FROM reports WHERE id = ?`)
     .raw()
   // A report's prose sketches and headline figures: read again only when its state has changed,
   // as a row of two hundred cells costs several times the heads to read.
@@ -83,13 +81,17 @@ export function createPeersRepository(sqlite: Database.Database) {
   const heads = new Map<string, Head[]>()
   let basis: { version: number; changes: number } | undefined
 
-  function headsOf(district: string, year: number): Head[] {
+  /** Drops the kept heads if the database has changed since they were read. */
+  function checkKept(): void {
     const version = dataVersion.get() as number
     const changes = totalChanges.get() as number
     if (basis?.version !== version || basis.changes !== changes || heads.size >= DISTRICTS_KEPT) {
       heads.clear()
       basis = { version, changes }
     }
+  }
+
+  function headsOf(district: string, year: number): Head[] {
     const key = `${district}/${year}`
     let found = heads.get(key)
     if (!found) {
@@ -122,6 +124,7 @@ export function createPeersRepository(sqlite: Database.Database) {
      * headline figures (rules.OUTLIER_CODES).
      */
     of(unit: string, year: number): { narratives: PeerContext['narratives']; cells: PeerContext['cells'] } {
+      checkKept()
       const district = districtOf(unit)
       const narratives: PeerContext['narratives'] = []
       const cells: PeerContext['cells'] = Object.fromEntries(OUTLIER_CODES.map((code) => [code, []]))
@@ -149,17 +152,21 @@ export function createPeersRepository(sqlite: Database.Database) {
      * Accounts for a revision this connection has just written (inside the transaction that
      * wrote it): its district's heads are brought up to date rather than read again.
      */
-    stored(reportId: number): void {
-      const row = oneHead.get(reportId) as [number, string, string, number, number] | undefined
-      if (!row || !basis) return
-      const [id, unit, state, year, isPublic] = row
+    stored(head: ReportHead): void {
+      if (!basis) return
+      const { id, unitCode: unit, year } = head
       const list = heads.get(`${districtOf(unit)}/${year}`)
       if (list) {
         const at = list.findIndex(([other]) => other === id)
         if (at >= 0) list.splice(at, 1)
-        if (isPublic) {
+        if (isPublic(head.status)) {
           const next = list.findIndex(([, other]) => other > unit)
-          list.splice(next < 0 ? list.length : next, 0, [id, unit, state])
+          // The state as the heads' query makes it (updated_at is stored in milliseconds).
+          list.splice(next < 0 ? list.length : next, 0, [
+            id,
+            unit,
+            `${head.currentRevision}:${head.updatedAt.getTime()}`
+          ])
         }
       }
       basis.changes = totalChanges.get() as number
