@@ -237,10 +237,9 @@ async function putCases(service: Server, bare: Server) {
     .prepare("SELECT code FROM divisions WHERE level = 'township' AND code LIKE ? ORDER BY code")
     .pluck()
     .all(`${DISTRICT}%`) as string[]
-  const variants = (load: number) => [1, 2, 3].map((v) => v + 3 * load)
   const sent = (load: number) =>
-    variants(load).flatMap((variant) =>
-      [YEAR + 1, YEAR + 2, YEAR + 3].flatMap((year) => units.map((unit) => ({ variant, year, unit })))
+    [1, 2, 3].flatMap((v) =>
+      [YEAR + 1, YEAR + 2, YEAR + 3].flatMap((year) => units.map((unit) => ({ variant: v + 3 * load, year, unit })))
     )
   const paths = sent(0).map(({ unit, year }) => `/v1/reports/${unit}/${year}`)
   const versions = (load: number) =>
