@@ -4,7 +4,8 @@ import Database from 'better-sqlite3'
 import { parse } from 'csv-parse/sync'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { cellValues, type Report, type ReportStatus } from '../src/domain/report.js'
+import { cellRowOf } from '../src/db/repositories/cells.js'
+import { cellValues, readCell, type Report, type ReportStatus } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS, TEMPLATES } from '../src/domain/templates.js'
 import { asAdmin, build, clock, fengshi, tokenFor } from './helper.js'
@@ -670,4 +671,32 @@ t.test('no export page scans a table: every filter is a range of an index', asyn
         `${name}: the cursor is an index range`
       )
   }
+})
+
+t.test('a cell row holds what readCell finds at each cell’s path, null for anything else', async (t) => {
+  const expected = (report: Report) => ALL_CELLS.map((cell) => readCell(report, cell.path) ?? null)
+  for (const template of ['gb2019', 'gb2021'] as const) {
+    const report = sampleReport({ unit: '350803101', year: 2021, template, random: seededRandom(7) })
+    t.same(cellRowOf(report), expected(report), template)
+  }
+  // Odd shapes as a stored body could hold them: a branch missing, a leaf that is an object, a
+  // string or null where a number goes, a number where an object goes.
+  const report = sampleReport({ unit: '350803101', year: 2021, template: 'gb2021', random: seededRandom(8) })
+  const odd = structuredClone(report) as unknown as Record<string, Record<string, unknown>>
+  delete odd.appeals
+  const first = ALL_CELLS[0]!.path
+  odd[first[0]!]![first[1]!] = 5
+  const [, sample] = ALL_CELLS.filter((cell) => cell.path[0] === 'requests')
+  let node = odd as Record<string, unknown>
+  for (const key of sample!.path.slice(0, -1)) node = node[key] as Record<string, unknown>
+  const leaves = Object.keys(node)
+  node[leaves[0]!] = '3'
+  if (leaves[1]) node[leaves[1]] = null
+  if (leaves[2]) node[leaves[2]] = { total: 1 }
+  const row = cellRowOf(odd as unknown as Report)
+  t.same(row, expected(odd as unknown as Report))
+  t.ok(
+    row.some((value) => value !== null),
+    'the rest is still read'
+  )
 })

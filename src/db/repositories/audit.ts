@@ -4,7 +4,6 @@ import type { Actor } from '../../domain/access.js'
 import type { Db } from '../connection.js'
 import { auditLog } from '../schema.js'
 import { keysetPage } from './paging.js'
-import { placeholders } from './prepared.js'
 import { underCode } from './under.js'
 
 /** Who asked, from where, under which request id: what every write records. */
@@ -46,13 +45,26 @@ export function appendAudit(db: Pick<Db, 'insert'>, context: RequestContext, ent
 }
 
 /**
- * appendAudit as a statement prepared once, for the writes made on every request (a PUT): run
- * inside the caller's transaction, since a connection has one.
+ * appendAudit as a raw statement prepared once, for the writes made on every request (a PUT):
+ * run inside the caller's transaction, since a connection has one.
  */
 export function preparedAudit(db: Db): (context: RequestContext, entry: AuditEntry, at: Date) => void {
-  const columns = ['at', 'tokenId', 'role', 'action', 'target', 'divisionCode', 'detail', 'requestId', 'clientAddress']
-  const insert = db.insert(auditLog).values(placeholders<typeof auditLog.$inferInsert>(columns)).prepare()
-  return (context, entry, at) => void insert.run(auditValues(context, entry, at))
+  const insert = db.$client.prepare(
+    `INSERT INTO audit_log (at, token_id, role, action, target, division_code, detail, request_id, client_address)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  )
+  return (context, entry, at) =>
+    void insert.run(
+      at.getTime(),
+      context.actor?.tokenId ?? null,
+      context.actor?.role ?? null,
+      entry.action,
+      entry.target,
+      entry.divisionCode,
+      JSON.stringify(entry.detail),
+      context.requestId,
+      context.clientAddress
+    )
 }
 
 export interface AuditFilter {

@@ -11,7 +11,6 @@ import { divisions, findingExplanations, reportRevisions, reports } from '../sch
 import { actorColumns, preparedAudit, type RequestContext } from './audit.js'
 import type { CellRow, Cells } from './cells.js'
 import { keysetPage } from './paging.js'
-import { placeholders } from './prepared.js'
 import { signatureWriter, type Signatures } from './peers.js'
 import type { Contribution, Rollups, Timeliness } from './rollups.js'
 import { PUBLIC_STATUS_LIST, underCode } from './under.js'
@@ -97,15 +96,15 @@ function headOf(row: HeadColumns): ReportHead {
   }
 }
 
-/** A head's contribution to the rollups, with the cells of its current revision. */
-export function contributionOf(cells: Cells, head: ReportHead): Contribution {
+/** A head's contribution to the rollups, with the cells of its current revision (whose content hash may be given). */
+export function contributionOf(cells: Cells, head: ReportHead, contentHash?: string): Contribution {
   return {
     unit: head.unitCode,
     year: head.year,
     template: head.template,
     status: head.status,
     timeliness: head.timeliness,
-    cells: cells.read(head.id) ?? NO_CELLS
+    cells: cells.read(head.id, contentHash) ?? NO_CELLS
   }
 }
 
@@ -147,61 +146,40 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
     eq(reportRevisions.revision, sql.placeholder('revision'))
   )
   const revisionQuery = db.select().from(reportRevisions).where(oneRevision).prepare()
+  /** The head and its current revision's content hash: what a PUT decides on (no body read). */
+  const basis = (unit: string, year: number): { head: ReportHead; contentHash: string } | undefined => {
+    const row = basisQuery.get(unit, year) as (HeadColumns & { contentHash: string }) | undefined
+    return row && { head: headOf(row), contentHash: row.contentHash }
+  }
   const head = (unit: string, year: number): ReportHead | undefined => {
     const row = headQuery.get(unit, year) as HeadColumns | undefined
     return row && headOf(row)
   }
 
-  // The statements of a submission's write, prepared once (prepared.ts); the nullable timestamps
-  // go in as milliseconds.
-  const NULLABLE = ['firstSubmittedAt', 'acceptedAt']
-  const headValues = (values: { firstSubmittedAt: Date | null; acceptedAt: Date | null }) => ({
-    ...values,
-    firstSubmittedAt: values.firstSubmittedAt?.getTime() ?? null,
-    acceptedAt: values.acceptedAt?.getTime() ?? null
-  })
-  const HEAD_VALUES = [
-    'currentRevision',
+  // The statements of a submission's write, raw as well: positional values, the timestamps in
+  // milliseconds and the JSON columns as text, as Drizzle would have encoded them.
+  const HEAD_SET = [
+    'current_revision',
     'status',
     'template',
-    'firstSubmittedAt',
+    'first_submitted_at',
     'timeliness',
-    'acceptedAt',
-    'updatedAt'
+    'accepted_at',
+    'updated_at'
   ]
-  const updateHead = db
-    .update(reports)
-    .set(placeholders<Partial<typeof reports.$inferInsert>>(HEAD_VALUES, NULLABLE))
-    .where(eq(reports.id, sql.placeholder('id')))
-    .returning()
-    .prepare()
-  const insertHead = db
-    .insert(reports)
-    .values(placeholders<typeof reports.$inferInsert>([...HEAD_VALUES, 'unitCode', 'year', 'createdAt'], NULLABLE))
-    .returning()
-    .prepare()
-  const insertRevision = db
-    .insert(reportRevisions)
-    .values(
-      placeholders<typeof reportRevisions.$inferInsert>(
-        [
-          'reportId',
-          'revision',
-          'status',
-          'template',
-          'body',
-          'contentHash',
-          'errors',
-          'warnings',
-          'reason',
-          'byTokenId',
-          'byRole',
-          'createdAt'
-        ],
-        ['body']
-      )
-    )
-    .prepare()
+  const RETURNING = `RETURNING ${HEAD_COLUMNS.replaceAll('h.', '')}`
+  const updateHead = sqlite.prepare(
+    `UPDATE reports SET ${HEAD_SET.map((c) => `${c} = ?`).join(', ')} WHERE id = ? ${RETURNING}`
+  )
+  const insertHead = sqlite.prepare(
+    `INSERT INTO reports (${HEAD_SET.join(', ')}, unit_code, year, created_at)
+     VALUES (${HEAD_SET.map(() => '?').join(', ')}, ?, ?, ?) ${RETURNING}`
+  )
+  const insertRevision = sqlite.prepare(
+    `INSERT INTO report_revisions (report_id, revision, status, template, body, content_hash, errors, warnings,
+       reason, by_token_id, by_role, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  )
   const audit = preparedAudit(db)
   const saveSignatures = signatureWriter(db)
   const revisionOf = (reportId: number, revision: number) =>
@@ -229,11 +207,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
       return revision ? { head: found, revision } : undefined
     },
 
-    /** The head and its current revision's content hash: what a PUT decides on (no body read). */
-    basis(unit: string, year: number): { head: ReportHead; contentHash: string } | undefined {
-      const row = basisQuery.get(unit, year) as (HeadColumns & { contentHash: string }) | undefined
-      return row && { head: headOf(row), contentHash: row.contentHash }
-    },
+    basis,
 
     /** The unit's current report of a year when it is public (submitted or accepted). */
     publicReport(unit: string, year: number): Report | undefined {
@@ -268,38 +242,43 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
      */
     appendRevision(input: NewRevision): ReportHead {
       return atomically(() => {
-        const existing = head(input.unit, input.year)
+        const current = basis(input.unit, input.year)
+        const existing = current?.head
         if ((existing?.currentRevision ?? 0) !== input.expectedRevision) {
           throw new ConcurrentChangeError(input.unit, input.year)
         }
-        const before = existing && contributionOf(cells, existing)
+        const before = current && contributionOf(cells, current.head, current.contentHash)
         const status = input.report.status
         const firstSubmittedAt = existing?.firstSubmittedAt ?? (status === 'submitted' ? input.at : null)
-        const values = {
-          currentRevision: input.revision,
+        const headValues = [
+          input.revision,
           status,
-          template: input.report.template,
-          firstSubmittedAt,
-          timeliness: timelinessOf(firstSubmittedAt, input.deadline),
-          acceptedAt: null,
-          updatedAt: input.at
-        }
-        const saved = existing
-          ? updateHead.get({ ...headValues(values), id: existing.id })
-          : insertHead.get({ ...headValues(values), unitCode: input.unit, year: input.year, createdAt: input.at })
-        insertRevision.run({
-          reportId: saved.id,
-          revision: input.revision,
+          input.report.template,
+          firstSubmittedAt?.getTime() ?? null,
+          timelinessOf(firstSubmittedAt, input.deadline),
+          null, // accepted_at: a new revision awaits review again
+          input.at.getTime()
+        ]
+        const saved = headOf(
+          (existing
+            ? updateHead.get(...headValues, existing.id)
+            : insertHead.get(...headValues, input.unit, input.year, input.at.getTime())) as HeadColumns
+        )
+        const { byTokenId, byRole } = actorColumns(input.context)
+        insertRevision.run(
+          saved.id,
+          input.revision,
           status,
-          template: input.report.template,
-          body: input.body,
-          contentHash: input.contentHash,
-          errors: input.errors,
-          warnings: input.warnings,
-          reason: input.reason,
-          ...actorColumns(input.context),
-          createdAt: input.at
-        })
+          input.report.template,
+          input.body,
+          input.contentHash,
+          JSON.stringify(input.errors),
+          JSON.stringify(input.warnings),
+          input.reason,
+          byTokenId,
+          byRole,
+          input.at.getTime()
+        )
         audit(
           input.context,
           {
@@ -318,7 +297,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
         )
         // Kept as the next year's baseline (the caller leaves the report as it is from here on).
         keep(keyOf(saved.id, input.revision, input.contentHash), input.report)
-        const written = cells.write(saved.id, input.revision, input.report)
+        const written = cells.write(saved.id, input.revision, input.report, input.contentHash)
         saveSignatures(saved.id, input.signatures)
         rollups.replace(before, {
           unit: saved.unitCode,
