@@ -37,11 +37,16 @@ export interface WriteRequest {
   id: number
   options: SubmitOptions & { content: CanonicalContent }
 }
-export type WriteAnswer = { id: number; commits?: number } & (
+export type WriteAnswer = { id: number } & (
   | { value: Submitted }
   | { problem: { code: string; message: string; errors?: unknown[] } }
   | { failure: { message: string; stack?: string | undefined } }
 )
+/** The answers of one group commit go back as one message, with the writer's count of commits. */
+export interface WriteAnswers {
+  commits: number
+  answers: WriteAnswer[]
+}
 
 /** The problems a submission is refused with, by code: they cross the thread as data. */
 const PROBLEMS = { PRECONDITION_FAILED: PreconditionFailed, REPORT_LOCKED: ReportLocked, REPORT_INVALID: ReportInvalid }
@@ -118,18 +123,20 @@ export function createWriter(path: string, local: () => Submissions, committed: 
   function thread(): Worker {
     if (worker) return worker
     const started = startWorker('writer', { databasePath: path })
-    started.on('message', (answer: WriteAnswer | 'ready') => {
-      if (answer === 'ready') {
+    started.on('message', (message: WriteAnswers | 'ready') => {
+      if (message === 'ready') {
         opened = true
         return
       }
-      const waiting = pending.get(answer.id)
-      if (!waiting) return
-      pending.delete(answer.id)
-      if (answer.commits !== undefined) commits = answer.commits
+      commits = message.commits
       committed()
-      if ('value' in answer) waiting.resolve(answer.value)
-      else waiting.reject(errorOf(answer))
+      for (const answer of message.answers) {
+        const waiting = pending.get(answer.id)
+        if (!waiting) continue
+        pending.delete(answer.id)
+        if ('value' in answer) waiting.resolve(answer.value)
+        else waiting.reject(errorOf(answer))
+      }
       settle()
     })
     started.on('error', () => abandon(started))
