@@ -15,6 +15,9 @@ const port = parentPort!
 // Read-only: the writer and its migrations are the server's; WAL lets this read beside them.
 const sqlite = new Database(task.databasePath, { readonly: true, fileMustExist: true })
 sqlite.pragma('busy_timeout = 5000')
+// A page cache of 2 MB rather than 16: the export reads each page of a year once, in order, and
+// the server's memory is what a large export must stay within.
+sqlite.pragma('cache_size = -2000')
 const exports = createExportsRepository(drizzle(sqlite, { schema }))
 
 for await (const chunk of exportChunks(exports, task.kind, task.query)) {
