@@ -1,14 +1,11 @@
 // The rules that compare a report with others (W-NARRATIVE-COPY, W-PEER-OUTLIER) read the prose
 // sketches kept beside every report and the district's headline figures.
 import type Database from 'better-sqlite3'
-import { sql } from 'drizzle-orm'
 import { codeAfter, districtOf } from '../../domain/divisions.js'
 import { isPublic } from '../../domain/report.js'
 import { OUTLIER_CODES, type PeerContext } from '../../domain/rules.js'
 import type { Db } from '../connection.js'
 import type { ReportHead } from './reports.js'
-import { reportSignatures } from '../schema.js'
-import { placeholders } from './prepared.js'
 import { PUBLIC_STATUS_LIST } from './under.js'
 
 export interface Signatures {
@@ -18,20 +15,15 @@ export interface Signatures {
 
 /**
  * Keeps the sketches of a report's current prose, run inside the caller's write transaction;
- * prepared once, as every PUT writes them. (The sketches go in as JSON text, or NULL.)
+ * a raw statement prepared once, as every PUT writes them. (The sketches go in as JSON text, or NULL.)
  */
 export function signatureWriter(db: Db): (reportId: number, signatures: Signatures) => void {
   const json = (sketch: number[] | null) => (sketch ? JSON.stringify(sketch) : null)
-  const upsert = db
-    .insert(reportSignatures)
-    .values(placeholders(['reportId', 'overview', 'problems'], ['overview', 'problems']))
-    .onConflictDoUpdate({
-      target: reportSignatures.reportId,
-      set: { overview: sql.raw('excluded.overview'), problems: sql.raw('excluded.problems') }
-    })
-    .prepare()
-  return (reportId, { overview, problems }) =>
-    void upsert.run({ reportId, overview: json(overview), problems: json(problems) })
+  const upsert = db.$client.prepare(
+    `INSERT INTO report_signatures (report_id, overview, problems) VALUES (?, ?, ?)
+     ON CONFLICT (report_id) DO UPDATE SET overview = excluded.overview, problems = excluded.problems`
+  )
+  return (reportId, { overview, problems }) => void upsert.run(reportId, json(overview), json(problems))
 }
 
 /** A peer report's facts as the rules read them, for one revision of it. */
