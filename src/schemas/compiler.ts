@@ -136,12 +136,18 @@ function compile(context: Record<string, Schema>, schema: Schema): Check {
   return compilePlain(context, schema)
 }
 
+/**
+ * Compiled on first use, as the serializers are: compiling every route's schemas took a tenth of
+ * each start (the two report bodies most of it), for routes a process may never be called on.
+ */
 function compilePlain(context: Record<string, Schema>, schema: Schema): Check {
-  const validator = Compile(context as never, schema as never)
-  return (value) =>
-    validator.Check(value)
+  let validator: ReturnType<typeof Compile> | undefined
+  return (value) => {
+    validator ??= Compile(context as never, schema as never)
+    return validator.Check(value)
       ? { ok: true, value }
       : { ok: false, issues: toIssues(context, schema, validator.Errors(value)) }
+  }
 }
 
 const deref = (context: Record<string, Schema>, schema: Schema): Schema =>
