@@ -175,6 +175,7 @@ export function createSubmissions(
             unit,
             year,
             expectedRevision: current?.head.currentRevision ?? 0,
+            expectedContentHash: current?.contentHash,
             revision: decision.revision,
             report,
             body: json,

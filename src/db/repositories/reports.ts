@@ -26,6 +26,8 @@ export interface NewRevision {
   year: number
   /** The revision the caller saw as current (0 for none); another writer in between is a conflict. */
   expectedRevision: number
+  /** That revision's content hash, as the caller read it with the number: its cells are kept under it. */
+  expectedContentHash?: string | undefined
   revision: number
   report: Report
   /** The report's canonical JSON (canonicalContent), stored as the revision's body. */
@@ -242,12 +244,12 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
      */
     appendRevision(input: NewRevision): ReportHead {
       return atomically(() => {
-        const current = basis(input.unit, input.year)
-        const existing = current?.head
+        const existing = head(input.unit, input.year)
         if ((existing?.currentRevision ?? 0) !== input.expectedRevision) {
           throw new ConcurrentChangeError(input.unit, input.year)
         }
-        const before = current && contributionOf(cells, current.head, current.contentHash)
+        // The revision is the one the caller read (a revision never changes), so is its hash.
+        const before = existing && contributionOf(cells, existing, input.expectedContentHash)
         const status = input.report.status
         const firstSubmittedAt = existing?.firstSubmittedAt ?? (status === 'submitted' ? input.at : null)
         const headValues = [
