@@ -5,6 +5,7 @@ import { codeAfter, districtOf } from '../../domain/divisions.js'
 import { isPublic } from '../../domain/report.js'
 import { OUTLIER_CODES, type PeerContext } from '../../domain/rules.js'
 import type { Db } from '../connection.js'
+import { changeCounters } from './changes.js'
 import type { ReportHead } from './reports.js'
 import { PUBLIC_STATUS_LIST } from './under.js'
 
@@ -68,18 +69,17 @@ export function createPeersRepository(sqlite: Database.Database) {
   // moves when another connection commits, total_changes() when this one writes (and `stored`
   // accounts for this connection's own new revisions). Every PUT reads its district's heads of
   // the year and of the year before, so a PUT after a PUT of the same district reads none.
-  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
-  const totalChanges = sqlite.prepare('SELECT total_changes()').pluck()
+  const changes = changeCounters(sqlite)
   const heads = new Map<string, Head[]>()
   let basis: { version: number; changes: number } | undefined
 
   /** Drops the kept heads if the database has changed since they were read. */
   function checkKept(): void {
-    const version = dataVersion.get() as number
-    const changes = totalChanges.get() as number
-    if (basis?.version !== version || basis.changes !== changes || heads.size >= DISTRICTS_KEPT) {
+    const version = changes.others()
+    const own = changes.own()
+    if (basis?.version !== version || basis.changes !== own || heads.size >= DISTRICTS_KEPT) {
       heads.clear()
-      basis = { version, changes }
+      basis = { version, changes: own }
     }
   }
 
@@ -161,7 +161,7 @@ export function createPeersRepository(sqlite: Database.Database) {
           ])
         }
       }
-      basis.changes = totalChanges.get() as number
+      basis.changes = changes.own()
     },
 
     /** Drops what is kept: after a rollback, what `stored` accounted for may not have happened. */

@@ -8,6 +8,7 @@ import type { Timeliness } from '../../domain/deadlines.js'
 import type { ReportStatus } from '../../domain/report.js'
 import { ALL_CELLS, TEMPLATE_IDS, TEMPLATES, type TemplateId } from '../../domain/templates.js'
 import type { CellRow } from './cells.js'
+import { changeCounters } from './changes.js'
 
 export type { Timeliness } from '../../domain/deadlines.js'
 
@@ -100,10 +101,7 @@ export function createRollups(sqlite: Database.Database) {
     }
   }
   const forDivisions = new Map<number, Database.Statement>()
-  // data_version moves when another connection commits; total_changes when this one writes.
-  // Two plain statements: the pragma_data_version table function costs half as much again.
-  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
-  const totalChanges = sqlite.prepare('SELECT total_changes()').pluck()
+  const changes = changeCounters(sqlite)
   let othersVersion: number | undefined
 
   const rowKeys = ({ year, template, status, timeliness }: Contribution) => [year, template, status, timeliness]
@@ -161,10 +159,10 @@ export function createRollups(sqlite: Database.Database) {
      */
     version(): string {
       if (othersVersion === undefined) {
-        othersVersion = dataVersion.get() as number
+        othersVersion = changes.others()
         setImmediate(() => (othersVersion = undefined))
       }
-      return `${othersVersion}.${totalChanges.get() as number}`
+      return `${othersVersion}.${changes.own()}`
     },
 
     /** Another connection of this process has committed (the writer thread): read data_version afresh. */
