@@ -148,11 +148,6 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
     eq(reportRevisions.revision, sql.placeholder('revision'))
   )
   const revisionQuery = db.select().from(reportRevisions).where(oneRevision).prepare()
-  /** The head and its current revision's content hash: what a PUT decides on (no body read). */
-  const basis = (unit: string, year: number): { head: ReportHead; contentHash: string } | undefined => {
-    const row = basisQuery.get(unit, year) as (HeadColumns & { contentHash: string }) | undefined
-    return row && { head: headOf(row), contentHash: row.contentHash }
-  }
   const head = (unit: string, year: number): ReportHead | undefined => {
     const row = headQuery.get(unit, year) as HeadColumns | undefined
     return row && headOf(row)
@@ -209,7 +204,11 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
       return revision ? { head: found, revision } : undefined
     },
 
-    basis,
+    /** The head and its current revision's content hash: what a PUT decides on (no body read). */
+    basis(unit: string, year: number): { head: ReportHead; contentHash: string } | undefined {
+      const row = basisQuery.get(unit, year) as (HeadColumns & { contentHash: string }) | undefined
+      return row && { head: headOf(row), contentHash: row.contentHash }
+    },
 
     /** The unit's current report of a year when it is public (submitted or accepted). */
     publicReport(unit: string, year: number): Report | undefined {
