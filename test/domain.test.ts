@@ -514,7 +514,11 @@ t.test('content and diffs', async (t) => {
     gone: undefined,
     text: '政府信息公开'
   }
-  for (const value of [a, sample('gb2021', 5, 2022), awkward, [awkward], 'plain', 3, null, {}, []])
+  // Keys in every order, some integer-like, in objects narrower and wider than the in-place sort's 64.
+  const keyed = (n: number, step: number) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${(i * step) % n}${i % 3 === 0 ? '' : 'k'}`, i]))
+  const wide = [keyed(20, 7), keyed(65, 11), keyed(200, 13), Object.fromEntries(Object.entries(a).reverse())]
+  for (const value of [a, sample('gb2021', 5, 2022), awkward, [awkward], wide, 'plain', 3, null, {}, []])
     t.equal(canonicalJson(value), reference(value), 'byte for byte what JSON.stringify with sorted keys writes')
   const b = edit(a, (r) => set(r, 'proactive.normativeDocuments.totalPublished', 3))
   t.not(contentHash(b), contentHash(a))

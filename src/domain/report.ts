@@ -118,6 +118,28 @@ function quotedKey(key: string): string {
   return quoted
 }
 
+/**
+ * Sorts `keys[from..]` in place by UTF-16 code units (as `<` and the default sort compare). The
+ * objects of a report hold a few keys each: an insertion sort allocates nothing, where
+ * `Array.prototype.sort` made over a quarter of a PUT's garbage on the server's thread.
+ */
+function sortFrom(keys: string[], from: number): void {
+  if (keys.length - from > 64) {
+    if (from === 0) keys.sort()
+    else keys.splice(from, keys.length, ...keys.slice(from).sort())
+    return
+  }
+  for (let i = from + 1; i < keys.length; i++) {
+    const key = keys[i]!
+    let j = i - 1
+    while (j >= from && keys[j]! > key) {
+      keys[j + 1] = keys[j]!
+      j--
+    }
+    keys[j + 1] = key
+  }
+}
+
 function stringify(value: unknown): string | undefined {
   if (value === null) return 'null'
   switch (typeof value) {
@@ -143,8 +165,7 @@ function stringify(value: unknown): string | undefined {
   const keys = Object.keys(object)
   let indices = 0
   while (indices < keys.length && ARRAY_INDEX.test(keys[indices]!) && Number(keys[indices]) < 2 ** 32 - 1) indices++
-  if (indices === 0) keys.sort()
-  else keys.splice(indices, keys.length, ...keys.slice(indices).sort())
+  sortFrom(keys, indices)
   let text = '{'
   for (const key of keys) {
     const item = stringify(object[key])
