@@ -99,6 +99,29 @@ t.test('the registry', async (t) => {
     t.equal(repository.townshipsUnder('cn'), townships.length, 'cn')
     for (const code of ['11', '35', '3508', '350803', '350803109', '99'])
       t.equal(repository.townshipsUnder(code), townships.filter((r) => r.code.startsWith(code)).length, code)
+    // Read as asked for, and kept: the same answers the rows give, asked twice.
+    for (const round of ['first', 'kept']) {
+      for (const code of ['cn', '35', '3508', '350803', '350803109', '99', '3599']) {
+        const under = rows.filter((r) => (r.parentCode ?? 'cn') === code)
+        t.same(repository.allChildren(code), under, `${round}: under ${code}`)
+      }
+      t.same(
+        repository.path('350803109').map((r) => r.code),
+        ['35', '3508', '350803', '350803109'],
+        round
+      )
+      t.same(repository.path('999999999'), [], `${round}: no path for an unknown code`)
+      t.equal(repository.get('999999999'), undefined)
+      t.equal(repository.nameOf('350803'), '永定区')
+      const namesakes = townships.filter((r) => r.name === '城关镇')
+      t.ok(namesakes.length > 10, `城关镇: a name ${namesakes.length} townships share`)
+      t.same(repository.townshipsNamed('城关镇'), namesakes, round)
+      t.same(
+        repository.divisionsNamed('永定区').map((r) => r.code),
+        rows.filter((r) => r.name === '永定区' && r.level !== 'township').map((r) => r.code)
+      )
+      t.same(repository.divisionsNamed('市辖区'), [], '市辖区 names no place')
+    }
   })
 
   t.test('is seeded once: a second start writes nothing', async (t) => {
@@ -118,6 +141,9 @@ t.test('the registry', async (t) => {
     const count = () => connection.sqlite.prepare('SELECT count(*) FROM divisions').pluck().get()
     t.equal(count(), total)
     t.equal(repository.get('350803109')?.name, '峰市镇')
+    const under = () => repository.allChildren('350803').map((r) => r.name)
+    t.ok(under().includes('峰市镇'))
+    t.equal(repository.townshipsNamed('峰市镇（新）').length, 0)
     // The next version of the package, as a copy of its database with a township renamed.
     const next = join(t.testdir({}), 'data.sqlite')
     copyFileSync(registryDatabase(), next)
@@ -126,7 +152,13 @@ t.test('the registry', async (t) => {
     source.close()
     t.equal(repository.seed(next, 'second'), 1, 'one row written')
     t.equal(count(), total, 'updated in place')
-    t.equal(repository.get('350803109')?.name, '峰市镇（新）', 'the registry in memory read again')
+    t.equal(repository.get('350803109')?.name, '峰市镇（新）', 'what was kept is read again')
+    t.ok(under().includes('峰市镇（新）'), 'children')
+    t.same(
+      repository.townshipsNamed('峰市镇（新）').map((r) => r.code),
+      ['350803109'],
+      'names'
+    )
     t.equal(repository.seededFrom(), 'second')
     t.equal(connection.sqlite.prepare('PRAGMA database_list').all().length, 1, 'the source detached')
   })

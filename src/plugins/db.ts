@@ -17,7 +17,6 @@ import { createReviewsRepository } from '../db/repositories/reviews.js'
 import { createRollups } from '../db/repositories/rollups.js'
 import { createTokensRepository } from '../db/repositories/tokens.js'
 import { seedDivisions } from '../db/seed-divisions.js'
-import { NATIONAL } from '../domain/divisions.js'
 
 /** Every repository over one connection, each answering one question. */
 export function createRepositories(connection: Connection) {
@@ -61,7 +60,6 @@ export default fp(
     const connection: Connection = openDatabase(options.databasePath)
     const repos = createRepositories(connection)
     const seeded = seedDivisions(repos.divisions)
-    repos.divisions.townshipsUnder(NATIONAL) // load the registry now rather than on the first request
     app.log.info(
       { databasePath: options.databasePath, seededDivisions: seeded, ms: Math.round(performance.now() - started) },
       'database ready'

