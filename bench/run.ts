@@ -366,7 +366,7 @@ async function startsOf(command: string, args: string[]) {
 
 async function startCases() {
   const first = await startsOf(process.execPath, [...SERVICE_FLAGS, SERVICE])
-  row('first start on an empty database (migrate, seed the registry, load it)', {
+  row('first start on an empty database (migrate, seed the registry)', {
     databaseReadyMs: first.databaseMs,
     toReadyzMs: first.readyMs,
     rangeMs: first.readyRangeMs,
