@@ -1,6 +1,6 @@
 // The canonical report: its shape, reading cells out of it, and comparing two reports. Free of
 // Node's modules: the entry page runs it (with the rules) in the browser.
-import { TEMPLATES, type CellDef, type TemplateId } from './templates.js'
+import { ALL_CELLS, TEMPLATES, type CellDef, type TemplateId } from './templates.js'
 
 export const REPORT_STATUSES = ['draft', 'submitted', 'accepted', 'returned'] as const
 export type ReportStatus = (typeof REPORT_STATUSES)[number]
@@ -88,6 +88,46 @@ export function readCell(
     node = (node as Record<string, unknown>)[path[i]!]
   }
   return typeof node === 'number' || node === null ? node : undefined
+}
+
+/**
+ * A report's cells as one array in ALL_CELLS order, as the rules read them and the current-cells
+ * row stores them: the rules index it, a write binds it as is and the rollups subtract two of
+ * them index by index (an object of two hundred keys costs
+ * more to build and to walk than the statements that use it).
+ */
+export type CellRow = Array<number | null>
+
+/**
+ * The cells grouped by the object that holds them (some forty for two hundred cells), each
+ * with its index in a CellRow: a report's objects are walked to once each, not once per cell.
+ */
+const GROUPS = (() => {
+  const byParent = new Map<string, { parent: readonly string[]; leaves: Array<[number, string]> }>()
+  ALL_CELLS.forEach((cell, index) => {
+    const parent = cell.path.slice(0, -1)
+    const key = parent.join('.')
+    let group = byParent.get(key)
+    if (!group) byParent.set(key, (group = { parent, leaves: [] }))
+    group.leaves.push([index, cell.path.at(-1)!])
+  })
+  return [...byParent.values()]
+})()
+
+/** The cells of a report as a row holds them: what readCell finds at each cell's path, null for nothing. */
+export function cellRowOf(report: Pick<Report, 'proactive' | 'requests' | 'appeals'>): CellRow {
+  const row: CellRow = new Array<number | null>(ALL_CELLS.length).fill(null)
+  for (const { parent, leaves } of GROUPS) {
+    let node: unknown = report
+    for (let i = 0; i < parent.length && typeof node === 'object' && node !== null; i++)
+      node = (node as Record<string, unknown>)[parent[i]!]
+    if (typeof node !== 'object' || node === null) continue
+    for (const [index, key] of leaves) {
+      const value = (node as Record<string, unknown>)[key]
+      if (typeof value === 'number') row[index] = value
+    }
+  }
+  return row
 }
 
 /** Every cell of the report's template with its value, in template order. */

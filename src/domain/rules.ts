@@ -11,8 +11,9 @@ import {
   similarity,
   statedFigures
 } from './quality.js'
-import { readCell, type Report } from './report.js'
+import { cellRowOf, type CellRow, type Report } from './report.js'
 import {
+  ALL_CELLS,
   APPEAL_COLUMNS,
   APPLICANT_COLUMNS,
   isNormalYear,
@@ -79,20 +80,42 @@ export interface RuleDef {
    */
   needs?: readonly RuleNeed[]
   description: Label
-  evaluate(context: RuleContext): Finding[]
+  evaluate(context: Evaluating): Finding[]
+}
+
+/**
+ * What a rule is given: the context, with the report's cells (and the previous year's) read once
+ * for all the rules, as a CellRow, rather than through each cell's path by every rule that reads it.
+ */
+export interface Evaluating extends RuleContext {
+  cells: CellRow
+  previousCells?: CellRow | undefined
 }
 
 type Path = readonly string[]
-const pointer = (path: readonly string[]) => '/' + path.join('/')
+
+/** A cell as the rules read it: where it is in a CellRow, and its JSON Pointer for a finding. */
+interface Cell {
+  index: number
+  pointer: string
+}
+const INDEX = new Map(ALL_CELLS.map((cell, index) => [cell.code, index]))
+function cellAt(path: Path): Cell {
+  const index = INDEX.get(path.join('.'))
+  if (index === undefined) throw new Error(`No cell ${path.join('.')} in any template`)
+  return { index, pointer: '/' + path.join('/') }
+}
+/** A template's cell definition with its place in a CellRow. */
+const indexed = (cell: CellDef) => ({ ...cell, index: cellAt(cell.path).index })
 
 /** A cell's value as a rule sees it: null (not reported) counts as 0, and W-INCOMPLETE says so. */
-function value(report: Report, path: Path): number {
-  return readCell(report, path) ?? 0
+function value(cells: CellRow, cell: Cell): number {
+  return cells[cell.index] ?? 0
 }
 
-function sum(report: Report, paths: readonly Path[]): number {
+function sum(cells: CellRow, of: readonly Cell[]): number {
   let total = 0
-  for (const path of paths) total += value(report, path)
+  for (const cell of of) total += value(cells, cell)
   return total
 }
 
@@ -101,14 +124,15 @@ function sum(report: Report, paths: readonly Path[]): number {
  * their sums differ.
  */
 function unequal(
-  report: Report,
-  left: readonly Path[],
-  right: readonly Path[],
+  cells: CellRow,
+  left: readonly Cell[],
+  right: readonly Cell[],
   message: (l: number, r: number) => Label
 ) {
-  const l = sum(report, left)
-  const r = sum(report, right)
-  return l === r ? [] : [{ cells: [...left, ...right].map(pointer), left: l, right: r, message: message(l, r) }]
+  const l = sum(cells, left)
+  const r = sum(cells, right)
+  if (l === r) return []
+  return [{ cells: [...left, ...right].map((c) => c.pointer), left: l, right: r, message: message(l, r) }]
 }
 
 /** The rows of a table that carry cells, each with its path and printed labels. */
@@ -130,7 +154,7 @@ function leafRows(template: TemplateId, table: string): Array<{ path: string[]; 
 
 const APPLICANT_PARTS = APPLICANT_COLUMNS.filter((c) => c.key !== 'total')
 const APPEAL_PARTS = APPEAL_COLUMNS.filter((c) => c.key !== 'total')
-const at = (row: readonly string[], column: string) => [...row, column]
+const at = (row: readonly string[], column: string) => cellAt([...row, column])
 const OUTCOMES = ['requests', 'outcomes']
 
 /**
@@ -172,7 +196,7 @@ function planFor(template: TemplateId) {
     })),
     negative: withColumn('change').map((row) => ({
       label: row.label,
-      paths: [at(row.path, 'previousCount'), at(row.path, 'change')]
+      cells: [at(row.path, 'previousCount'), at(row.path, 'change')]
     })),
     inForce: withColumn('inForce').map((row) => ({
       label: row.label,
@@ -180,15 +204,17 @@ function planFor(template: TemplateId) {
       issued: at(row.path, 'issued'),
       repealed: at(row.path, 'repealed')
     })),
-    regulations: TEMPLATES[template].cells.filter((c) => c.path[1] === 'regulations'),
-    cells: TEMPLATES[template].cells,
+    regulations: TEMPLATES[template].cells.filter((c) => c.path[1] === 'regulations').map(indexed),
+    cells: TEMPLATES[template].cells.map(indexed),
     // Year-on-year: the total of every row of 三 and 四, and 二's counts of the same meaning.
-    jumpCells: TEMPLATES[template].cells.filter(
-      (c) =>
-        (c.table !== 'proactive' && c.path.at(-1) === 'total') ||
-        (c.table === 'proactive' && c.path.at(-1) === 'decisions')
-    ),
-    outlierCells: TEMPLATES[template].cells.filter((c) => OUTLIER_CODES.includes(c.code))
+    jumpCells: TEMPLATES[template].cells
+      .filter(
+        (c) =>
+          (c.table !== 'proactive' && c.path.at(-1) === 'total') ||
+          (c.table === 'proactive' && c.path.at(-1) === 'decisions')
+      )
+      .map(indexed),
+    outlierCells: TEMPLATES[template].cells.filter((c) => OUTLIER_CODES.includes(c.code)).map(indexed)
   }
 }
 
@@ -203,7 +229,7 @@ function checkedPlan(template: TemplateId) {
     ...plan.appealTotals.flatMap(({ total, parts }) => [total, ...parts])
   ]
   requireCells(
-    named.map((path) => path.join('.')),
+    named.map((cell) => ALL_CELLS[cell.index]!.code),
     [template]
   )
   return plan
@@ -234,9 +260,9 @@ export const RULES: readonly RuleDef[] = [
       zh: '三：每一列第一项加第二项之和，等于第三项加第四项之和',
       en: 'III: in every column, received + carried over = outcomes total + carried forward'
     },
-    evaluate: ({ report }) =>
+    evaluate: ({ report, cells }) =>
       PLANS[report.template].balance.flatMap(({ column, left, right }) =>
-        unequal(report, left, right, (l, r) => ({
+        unequal(cells, left, right, (l, r) => ({
           zh: `${column.zh}列：第一项加第二项之和（${l}）不等于第三项加第四项之和（${r}）`,
           en: `${column.en}: received + carried over (${l}) ≠ processed + carried forward (${r})`
         }))
@@ -251,9 +277,9 @@ export const RULES: readonly RuleDef[] = [
       zh: '三：每一行的总计等于自然人与各类法人或其他组织之和',
       en: 'III: in every row, total = natural persons + every kind of organisation'
     },
-    evaluate: ({ report }) =>
+    evaluate: ({ report, cells }) =>
       PLANS[report.template].rowTotals.flatMap(({ label, total, parts }) =>
-        unequal(report, [total], parts, (l, r) => ({
+        unequal(cells, [total], parts, (l, r) => ({
           zh: `${label.zh}：总计（${l}）不等于各类申请人之和（${r}）`,
           en: `${label.en}: total (${l}) ≠ sum of the applicant columns (${r})`
         }))
@@ -268,9 +294,9 @@ export const RULES: readonly RuleDef[] = [
       zh: '三：每一列（七）总计等于（一）至（六）各项办理结果之和',
       en: 'III: in every column, the outcomes total = the sum of every outcome row'
     },
-    evaluate: ({ report }) =>
+    evaluate: ({ report, cells }) =>
       PLANS[report.template].outcomeTotals.flatMap(({ column, total, parts }) =>
-        unequal(report, [total], parts, (l, r) => ({
+        unequal(cells, [total], parts, (l, r) => ({
           zh: `${column.zh}列：（七）总计（${l}）不等于各项办理结果之和（${r}）`,
           en: `${column.en}: outcomes total (${l}) ≠ sum of the outcomes (${r})`
         }))
@@ -285,9 +311,9 @@ export const RULES: readonly RuleDef[] = [
       zh: '四：每一组的总计等于结果维持、结果纠正、其他结果、尚未审结之和',
       en: 'IV: in every group, total = upheld + corrected + other + pending'
     },
-    evaluate: ({ report }) =>
+    evaluate: ({ report, cells }) =>
       PLANS[report.template].appealTotals.flatMap(({ label, total, parts }) =>
-        unequal(report, [total], parts, (l, r) => ({
+        unequal(cells, [total], parts, (l, r) => ({
           zh: `${label.zh}：总计（${l}）不等于结果维持、结果纠正、其他结果、尚未审结之和（${r}）`,
           en: `${label.en}: total (${l}) ≠ upheld + corrected + other + pending (${r})`
         }))
@@ -302,13 +328,13 @@ export const RULES: readonly RuleDef[] = [
       zh: '二：上一年项目数量加本年增/减不得为负数',
       en: 'II: items in the previous year + change this year must not be negative'
     },
-    evaluate: ({ report }) =>
-      PLANS[report.template].negative.flatMap(({ label, paths }) => {
-        const left = sum(report, paths)
+    evaluate: ({ report, cells }) =>
+      PLANS[report.template].negative.flatMap(({ label, cells: both }) => {
+        const left = sum(cells, both)
         if (left >= 0) return []
         return [
           {
-            cells: paths.map(pointer),
+            cells: both.map((c) => c.pointer),
             left,
             right: 0,
             message: {
@@ -328,15 +354,15 @@ export const RULES: readonly RuleDef[] = [
       zh: '三：上年结转数量等于上一年度报告的结转下年度继续办理数量',
       en: "III: carried over = the previous year's report's carried forward, in every column"
     },
-    evaluate: ({ report, previous }) => {
-      if (!previous) return []
+    evaluate: ({ report, cells, previous, previousCells }) => {
+      if (!previous || !previousCells) return []
       return PLANS[report.template].carry.flatMap(({ column, here, there }) => {
-        const left = value(report, here)
-        const right = value(previous, there)
+        const left = value(cells, here)
+        const right = value(previousCells, there)
         if (left === right) return []
         return [
           {
-            cells: [pointer(here)],
+            cells: [here.pointer],
             left,
             right,
             message: {
@@ -357,15 +383,15 @@ export const RULES: readonly RuleDef[] = [
       zh: '二：现行有效件数等于上一年度现行有效件数加本年制发件数减本年废止件数（上一年度也用2021年格式时）',
       en: "II: in force = the previous year's in force + issued − repealed (when the previous report is also gb2021)"
     },
-    evaluate: ({ report, previous }) => {
-      if (report.template !== 'gb2021' || previous?.template !== 'gb2021') return []
+    evaluate: ({ report, cells, previous, previousCells }) => {
+      if (report.template !== 'gb2021' || previous?.template !== 'gb2021' || !previousCells) return []
       return PLANS.gb2021.inForce.flatMap(({ label, inForce, issued, repealed }) => {
-        const left = value(report, inForce)
-        const right = value(previous, inForce) + value(report, issued) - value(report, repealed)
+        const left = value(cells, inForce)
+        const right = value(previousCells, inForce) + value(cells, issued) - value(cells, repealed)
         if (left === right) return []
         return [
           {
-            cells: [inForce, issued, repealed].map(pointer),
+            cells: [inForce, issued, repealed].map((c) => c.pointer),
             left,
             right,
             message: {
@@ -412,13 +438,13 @@ export const RULES: readonly RuleDef[] = [
       zh: '乡镇（街道）填报了规章：只有设区的市以上人民政府制定规章',
       en: 'A township reports 规章 (only governments of cities with districts and above make regulations)'
     },
-    evaluate: ({ report }) => {
-      const cells = PLANS[report.template].regulations.filter((c) => (readCell(report, c.path) ?? 0) > 0)
-      if (cells.length === 0) return []
-      const left = cells.reduce((total, c) => total + value(report, c.path), 0)
+    evaluate: ({ report, cells }) => {
+      const reported = PLANS[report.template].regulations.filter((c) => value(cells, c) > 0)
+      if (reported.length === 0) return []
+      const left = sum(cells, reported)
       return [
         {
-          cells: cells.map((c) => c.pointer),
+          cells: reported.map((c) => c.pointer),
           left,
           right: 0,
           message: {
@@ -482,14 +508,14 @@ export const RULES: readonly RuleDef[] = [
         'A figure stated plainly in part 一 contradicts the table ' +
         '(e.g. “received 0 applications” while table 三 says 3)'
     },
-    evaluate: ({ report }) =>
+    evaluate: ({ report, cells }) =>
       statedFigures(report.narrative?.overview).flatMap((stated) => {
-        const paths = stated.cells.map((code) => code.split('.'))
-        const table = sum(report, paths)
+        const named = stated.cells.map((code) => cellAt(code.split('.')))
+        const table = sum(cells, named)
         if (table === stated.value) return []
         return [
           {
-            cells: ['/narrative/overview', ...paths.map(pointer)],
+            cells: ['/narrative/overview', ...named.map((c) => c.pointer)],
             left: stated.value,
             right: table,
             message: {
@@ -513,11 +539,11 @@ export const RULES: readonly RuleDef[] = [
         `A count changed by more than ×${JUMP_FACTOR} either way against the previous year ` +
         `(the larger of the two at least ${JUMP_MINIMUM})`
     },
-    evaluate: ({ report, previous }) => {
-      if (!previous) return []
+    evaluate: ({ report, cells, previous, previousCells }) => {
+      if (!previous || !previousCells) return []
       return PLANS[report.template].jumpCells.flatMap((cell) => {
-        const before = readCell(previous, cell.path)
-        const now = readCell(report, cell.path)
+        const before = previousCells[cell.index]
+        const now = cells[cell.index]
         if (before == null || now == null || !isJump(before, now)) return []
         return [
           {
@@ -544,10 +570,10 @@ export const RULES: readonly RuleDef[] = [
         `A figure far from the district's other townships ` +
         `(modified z-score beyond ±${OUTLIER_THRESHOLD}, at least ${MIN_PEERS} peers)`
     },
-    evaluate: ({ report, peers }) => {
+    evaluate: ({ report, cells, peers }) => {
       if (!peers) return []
       return PLANS[report.template].outlierCells.flatMap((cell) => {
-        const value = readCell(report, cell.path)
+        const value = cells[cell.index]
         const others = peers.cells[cell.code]
         if (value == null || !others) return []
         const z = modifiedZ(value, others)
@@ -579,8 +605,8 @@ export const RULES: readonly RuleDef[] = [
       zh: '有未填报的单元格（空白或“/”），校验时按0计',
       en: 'Some cells were not reported (blank or "/"); the rules counted them as 0'
     },
-    evaluate: ({ report }) => {
-      const missing = PLANS[report.template].cells.filter((c) => readCell(report, c.path) == null)
+    evaluate: ({ report, cells }) => {
+      const missing = PLANS[report.template].cells.filter((c) => cells[c.index] == null)
       if (missing.length === 0) return []
       return [
         {
@@ -631,6 +657,11 @@ export function evaluateAvailable(context: RuleContext, known: Known): Evaluatio
   const errors: Violation[] = []
   const warnings: Violation[] = []
   const skipped: SkippedRule[] = []
+  const evaluating: Evaluating = {
+    ...context,
+    cells: cellRowOf(context.report),
+    previousCells: context.previous && cellRowOf(context.previous)
+  }
   for (const rule of RULES) {
     if (!rule.templates.includes(context.report.template)) continue
     const missing = needsOf(rule).filter((need) => !known[need])
@@ -639,7 +670,7 @@ export function evaluateAvailable(context: RuleContext, known: Known): Evaluatio
       continue
     }
     const found = rule.severity === 'error' ? errors : warnings
-    for (const finding of rule.evaluate(context)) found.push({ rule: rule.id, severity: rule.severity, ...finding })
+    for (const finding of rule.evaluate(evaluating)) found.push({ rule: rule.id, severity: rule.severity, ...finding })
   }
   return { valid: errors.length === 0, errors, warnings, skipped }
 }

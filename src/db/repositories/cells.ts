@@ -2,49 +2,10 @@
 // statements, made once: a row has two hundred and twenty-eight columns, and building such a
 // query per write costs more than the write itself.
 import type Database from 'better-sqlite3'
-import type { Report } from '../../domain/report.js'
+import { cellRowOf, type CellRow, type Report } from '../../domain/report.js'
 import { ALL_CELLS } from '../../domain/templates.js'
 
-/**
- * A report's cells as one array in ALL_CELLS order, as the row stores them: a write binds it as
- * is and the rollups subtract two of them index by index (an object of two hundred keys costs
- * more to build and to walk than the statements that use it).
- */
-export type CellRow = Array<number | null>
-
 const COLUMNS = ALL_CELLS.map((c) => `"${c.code}"`)
-
-/**
- * The cells grouped by the object that holds them (some forty for two hundred cells), each
- * with its index in a CellRow: a report's objects are walked to once each, not once per cell.
- */
-const GROUPS = (() => {
-  const byParent = new Map<string, { parent: readonly string[]; leaves: Array<[number, string]> }>()
-  ALL_CELLS.forEach((cell, index) => {
-    const parent = cell.path.slice(0, -1)
-    const key = parent.join('.')
-    let group = byParent.get(key)
-    if (!group) byParent.set(key, (group = { parent, leaves: [] }))
-    group.leaves.push([index, cell.path.at(-1)!])
-  })
-  return [...byParent.values()]
-})()
-
-/** The cells of a report as a row holds them: what readCell finds at each cell's path, null for nothing. */
-export function cellRowOf(report: Report): CellRow {
-  const row: CellRow = new Array<number | null>(ALL_CELLS.length).fill(null)
-  for (const { parent, leaves } of GROUPS) {
-    let node: unknown = report
-    for (let i = 0; i < parent.length && typeof node === 'object' && node !== null; i++)
-      node = (node as Record<string, unknown>)[parent[i]!]
-    if (typeof node !== 'object' || node === null) continue
-    for (const [index, key] of leaves) {
-      const value = (node as Record<string, unknown>)[key]
-      if (typeof value === 'number') row[index] = value
-    }
-  }
-  return row
-}
 
 /** Rows kept by content hash at most; then it starts over. */
 const KEPT = 1024

@@ -7,7 +7,7 @@ import type { Sums } from '../../domain/aggregate.js'
 import type { Timeliness } from '../../domain/deadlines.js'
 import type { ReportStatus } from '../../domain/report.js'
 import { ALL_CELLS, TEMPLATE_IDS, TEMPLATES, type TemplateId } from '../../domain/templates.js'
-import type { CellRow } from './cells.js'
+import type { CellRow } from '../../domain/report.js'
 import { changeCounters } from './changes.js'
 
 export type { Timeliness } from '../../domain/deadlines.js'
