@@ -14,6 +14,8 @@ import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
 import { registryDatabase, registrySource, seedDivisions } from '../src/db/seed-divisions.js'
 import { generateOpenApi } from '../scripts/openapi.js'
 import { breakingChanges, type Document } from './openapi-compat.js'
+import { SERVICE, startServer } from '../bench/harness.js'
+import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { asAdmin, build, fengshi, freshDatabasePath } from './helper.js'
 
 t.test('configuration', async (t) => {
@@ -574,23 +576,43 @@ t.test('the container: compiled code needs only runtime dependencies', async (t)
     t.same([...missing], [])
   })
 
-  t.test('the CLIs run from dist/, as `docker exec … node dist/cli/…` runs them', async (t) => {
-    execFileSync('npm', ['run', '-s', 'build'], { stdio: 'ignore' })
-    const dir = mkdtempSync(join(tmpdir(), 'ogi-dist-'))
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-    // Outside the test's coverage: compiled code maps back onto src/ and would be merged with it.
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(NODE_V8_COVERAGE|NODE_OPTIONS|_TAPJS|TAP)/.test(key))
-    )
-    const env = { ...inherited, DATABASE_PATH: join(dir, 'ogi.sqlite') }
-    const run = (...args: string[]) => execFileSync(process.execPath, args, { env, encoding: 'utf8' })
-    const token = run('dist/cli/token.js', 'create', '--role', 'admin', '--label', 'ops').trim().split('\n').at(-1)
-    t.match(token, /^t_[0-9a-f]{16}\.[\w-]{43}$/, 'the first admin token, alone on the last line')
-    t.match(run('dist/cli/token.js', 'list'), /admin/)
-    t.match(
-      run('dist/cli/import.js', '--commit', 'test/fixtures/fengshi-2020.txt'),
-      /350803109\t2020\tgb2019.*stored r1/
-    )
-    t.match(run('dist/cli/backup.js', join(dir, 'copy.sqlite')), /integrity ok|ok/)
-  })
+  t.test(
+    'the CLIs and the service run from dist/, as `docker exec … node dist/cli/…` and the image run them',
+    async (t) => {
+      execFileSync('npm', ['run', '-s', 'build'], { stdio: 'ignore' })
+      const dir = mkdtempSync(join(tmpdir(), 'ogi-dist-'))
+      t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+      // Outside the test's coverage: compiled code maps back onto src/ and would be merged with it.
+      const inherited = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !/^(NODE_V8_COVERAGE|NODE_OPTIONS|_TAPJS|TAP)/.test(key))
+      )
+      const env = { ...inherited, DATABASE_PATH: join(dir, 'ogi.sqlite') }
+      const run = (...args: string[]) => execFileSync(process.execPath, args, { env, encoding: 'utf8' })
+      const token = run('dist/cli/token.js', 'create', '--role', 'admin', '--label', 'ops').trim().split('\n').at(-1)
+      t.match(token, /^t_[0-9a-f]{16}\.[\w-]{43}$/, 'the first admin token, alone on the last line')
+      t.match(run('dist/cli/token.js', 'list'), /admin/)
+      t.match(
+        run('dist/cli/import.js', '--commit', 'test/fixtures/fengshi-2020.txt'),
+        /350803109\t2020\tgb2019.*stored r1/
+      )
+      t.match(run('dist/cli/backup.js', join(dir, 'copy.sqlite')), /integrity ok|ok/)
+
+      // The service as `npm start` runs it: the server's bundle, and the writer thread's bundle
+      // storing a PUT (scripts/bundle-server.mjs makes both).
+      const server = await startServer(SERVICE, env, 0, '/readyz')
+      t.teardown(() => server.stop())
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+      const put = await fetch(`${server.url}/v1/reports/350803109/2021`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify(
+          sampleReport({ unit: '350803109', year: 2021, template: 'gb2021', random: seededRandom(7) })
+        )
+      })
+      t.equal(put.status, 201, 'stored by the writer thread')
+      const stored = await fetch(`${server.url}/v1/reports/350803109/2021`, { headers })
+      t.equal(stored.headers.get('etag'), put.headers.get('etag'))
+      t.equal(((await stored.json()) as { revision: number }).revision, 1)
+    }
+  )
 })
