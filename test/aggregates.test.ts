@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { parse } from 'csv-parse/sync'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { keep } from '../src/db/repositories/kept.js'
 import { cellRowOf, cellValues, readCell, type Report, type ReportStatus } from '../src/domain/report.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
 import { ALL_CELLS, TEMPLATES } from '../src/domain/templates.js'
@@ -724,4 +725,22 @@ t.test('a cell row holds what readCell finds at each cell’s path, null for any
     row.some((value) => value !== null),
     'the rest is still read'
   )
+})
+
+t.test('what the repositories keep drops its oldest entry when full, not all of it', async (t) => {
+  const kept = new Map<string, number>()
+  for (const key of ['a', 'b', 'c']) keep(kept, 3, key, 1)
+  keep(kept, 3, 'a', 2) // kept again: now the newest
+  keep(kept, 3, 'd', 1)
+  t.same(
+    [...kept],
+    [
+      ['c', 1],
+      ['a', 2],
+      ['d', 1]
+    ],
+    'b, the oldest, dropped'
+  )
+  for (let i = 0; i < 10; i++) keep(kept, 3, `x${i}`, i)
+  t.equal(kept.size, 3)
 })

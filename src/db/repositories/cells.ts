@@ -4,10 +4,11 @@
 import type Database from 'better-sqlite3'
 import { cellRowOf, type CellRow, type Report } from '../../domain/report.js'
 import { ALL_CELLS } from '../../domain/templates.js'
+import { keep } from './kept.js'
 
 const COLUMNS = ALL_CELLS.map((c) => `"${c.code}"`)
 
-/** Rows kept by content hash at most; then it starts over. */
+/** Rows kept by content hash at most, the oldest dropped first. */
 const KEPT = 1024
 
 export function createCells(sqlite: Database.Database) {
@@ -27,10 +28,7 @@ export function createCells(sqlite: Database.Database) {
     write(reportId: number, revision: number, report: Report, contentHash?: string): CellRow {
       const row = cellRowOf(report)
       upsert.run(reportId, revision, ...row)
-      if (contentHash !== undefined) {
-        if (byContent.size >= KEPT) byContent.clear()
-        byContent.set(contentHash, row)
-      }
+      if (contentHash !== undefined) keep(byContent, KEPT, contentHash, row)
       return row
     },
 

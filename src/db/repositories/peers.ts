@@ -6,6 +6,7 @@ import { isPublic } from '../../domain/report.js'
 import { OUTLIER_CODES, type PeerContext } from '../../domain/rules.js'
 import type { Db } from '../connection.js'
 import { changeCounters } from './changes.js'
+import { keep } from './kept.js'
 import type { ReportHead } from './reports.js'
 import { PUBLIC_STATUS_LIST } from './under.js'
 
@@ -36,7 +37,7 @@ interface PeerFacts {
   figures: Array<number | null>
 }
 
-/** Reports whose facts are kept in memory at most (a few hundred bytes each); then it starts over. */
+/** Reports whose facts are kept in memory at most (a few hundred bytes each), the oldest dropped first. */
 const KEPT = 20_000
 /** Districts and years whose public heads are kept at most; then it starts over. */
 const DISTRICTS_KEPT = 1_000
@@ -104,8 +105,7 @@ export function createPeersRepository(sqlite: Database.Database) {
       problems: sketch(row[1]),
       figures: OUTLIER_CODES.map((_, i) => (typeof row[i + 2] === 'number' ? (row[i + 2] as number) : null))
     }
-    if (kept.size >= KEPT) kept.clear()
-    kept.set(id, facts)
+    keep(kept, KEPT, id, facts)
     return facts
   }
 

@@ -10,6 +10,7 @@ import type { Db } from '../connection.js'
 import { divisions, findingExplanations, reportRevisions, reports } from '../schema.js'
 import { actorColumns, preparedAudit, type RequestContext } from './audit.js'
 import type { Cells } from './cells.js'
+import { keep } from './kept.js'
 import { keysetPage } from './paging.js'
 import { signatureWriter, type Signatures } from './peers.js'
 import type { Contribution, Rollups, Timeliness } from './rollups.js'
@@ -110,7 +111,7 @@ export function contributionOf(cells: Cells, head: ReportHead, contentHash?: str
   }
 }
 
-/** Parsed revision bodies kept in memory at most (a district's reports of a few years); then it starts over. */
+/** Parsed revision bodies kept in memory at most (a district's reports of a few years), the oldest dropped first. */
 const PARSED_KEPT = 256
 
 export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) {
@@ -139,10 +140,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
   const bodyQuery = sqlite.prepare('SELECT body FROM report_revisions WHERE report_id = ? AND revision = ?').pluck()
   const parsed = new Map<string, Report>()
   const keyOf = (reportId: number, revision: number, contentHash: string) => `${reportId}:${revision}:${contentHash}`
-  const keep = (key: string, report: Report) => {
-    if (parsed.size >= PARSED_KEPT) parsed.clear()
-    parsed.set(key, report)
-  }
+  const keepParsed = (key: string, report: Report) => keep(parsed, PARSED_KEPT, key, report)
   const oneRevision = and(
     eq(reportRevisions.reportId, sql.placeholder('reportId')),
     eq(reportRevisions.revision, sql.placeholder('revision'))
@@ -219,7 +217,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
       const known = parsed.get(key)
       if (known) return known
       const report = JSON.parse(bodyQuery.get(reportId, revision) as string) as Report
-      keep(key, report)
+      keepParsed(key, report)
       return report
     },
 
@@ -297,7 +295,7 @@ export function createReportsRepository(db: Db, rollups: Rollups, cells: Cells) 
           input.at
         )
         // Kept as the next year's baseline (the caller leaves the report as it is from here on).
-        keep(keyOf(saved.id, input.revision, input.contentHash), input.report)
+        keepParsed(keyOf(saved.id, input.revision, input.contentHash), input.report)
         const written = cells.write(saved.id, input.revision, input.report, input.contentHash)
         saveSignatures(saved.id, input.signatures)
         rollups.replace(before, {
