@@ -13,6 +13,7 @@ import { openDatabase } from '../src/db/connection.js'
 import { createDivisionsRepository } from '../src/db/repositories/divisions.js'
 import { registryDatabase, registrySource, seedDivisions } from '../src/db/seed-divisions.js'
 import { generateOpenApi } from '../scripts/openapi.js'
+import { referenced } from '../src/schemas/compiler.js'
 import { breakingChanges, type Document } from './openapi-compat.js'
 import { SERVICE, startServer } from '../bench/harness.js'
 import { sampleReport, seededRandom } from '../src/domain/sample-report.js'
@@ -381,6 +382,17 @@ t.test('problems', async (t) => {
     })
     t.notMatch(logs(), /s3cr3t/)
   })
+})
+
+t.test('a response serializer is given the shared schemas its schema refers to, and only those', async (t) => {
+  const shared = {
+    A: { $id: 'A', type: 'object', properties: { b: { $ref: 'B' } } },
+    B: { $id: 'B', type: 'object', properties: { a: { $ref: 'A#' } } }, // a cycle, and a ref with a fragment
+    C: { $id: 'C', type: 'string' }
+  }
+  t.same(Object.keys(referenced({ type: 'array', items: { $ref: 'A' } }, shared)).sort(), ['A', 'B'])
+  t.same(referenced({ type: 'object', properties: { x: { $ref: '#/definitions/x' } } }, shared), {}, 'a local ref')
+  t.same(referenced({ anyOf: [{ $ref: 'C' }, { type: 'null' }] }, shared), { C: shared.C })
 })
 
 t.test('OpenAPI', async (t) => {

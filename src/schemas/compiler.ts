@@ -219,12 +219,34 @@ function schemaAt(context: Record<string, Schema>, root: Schema, schemaPath: str
  * Response serializers (fast-json-stringify, Fastify's own), each compiled on its first use
  * rather than all at start-up: compiling the ~80 response schemas took a third of a second,
  * a third of the time to a listening server, most of them for routes a process may never answer.
+ * Each is given the shared schemas its own refers to, not all of them: fast-json-stringify checks
+ * every schema it is given against the JSON Schema meta-schema, on every compile (~50 ms with
+ * the report bodies, the first answer of /readyz among them).
  */
 export function createLazySerializerCompiler(shared: readonly object[]): FastifySerializerCompiler<Schema> {
   const external = Object.fromEntries(shared.map((s) => [(s as Schema).$id as string, s]))
-  const compile = SerializerSelector()(external, {})
+  const select = SerializerSelector()
   return (route) => {
+    const compile = select(referenced(route.schema, external), {})
     let serialize: ((data: unknown) => string) | undefined
     return (data) => (serialize ??= compile({ ...route, httpStatus: route.httpStatus ?? 'default' }))(data)
   }
+}
+
+/** The shared schemas that `schema` refers to by `$ref`, directly or through one another, by $id. */
+export function referenced(schema: unknown, shared: Record<string, object>): Record<string, object> {
+  const found = new Map<string, object>()
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return
+    for (const [key, value] of Object.entries(node)) {
+      const id = key === '$ref' && typeof value === 'string' ? value.split('#')[0]! : undefined
+      if (id === undefined) visit(value)
+      else if (id in shared && !found.has(id)) {
+        found.set(id, shared[id]!)
+        visit(shared[id])
+      }
+    }
+  }
+  visit(schema)
+  return Object.fromEntries(found)
 }
