@@ -93,8 +93,8 @@ export function readCell(
 /**
  * A report's cells as one array in ALL_CELLS order, as the rules read them and the current-cells
  * row stores them: the rules index it, a write binds it as is and the rollups subtract two of
- * them index by index (an object of two hundred keys costs
- * more to build and to walk than the statements that use it).
+ * them index by index (an object of two hundred keys costs more to build and to walk than the
+ * statements that use it).
  */
 export type CellRow = Array<number | null>
 
