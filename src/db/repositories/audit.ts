@@ -13,9 +13,16 @@ export interface RequestContext {
   clientAddress: string
 }
 
+/** Who made a write: the token and its role, or nulls. */
+const actorOf = (context: RequestContext) => ({
+  tokenId: context.actor?.tokenId ?? null,
+  role: context.actor?.role ?? null
+})
+
 /** Who made a write, as the columns every append-only table records it in. */
 export function actorColumns(context: RequestContext): { byTokenId: string | null; byRole: string | null } {
-  return { byTokenId: context.actor?.tokenId ?? null, byRole: context.actor?.role ?? null }
+  const { tokenId, role } = actorOf(context)
+  return { byTokenId: tokenId, byRole: role }
 }
 
 export interface AuditEntry {
@@ -30,8 +37,7 @@ export type AuditRow = typeof auditLog.$inferSelect
 /** The row of an audit entry. */
 const auditValues = (context: RequestContext, entry: AuditEntry, at: Date) => ({
   at,
-  tokenId: context.actor?.tokenId ?? null,
-  role: context.actor?.role ?? null,
+  ...actorOf(context),
   ...entry,
   requestId: context.requestId,
   clientAddress: context.clientAddress
@@ -53,11 +59,12 @@ export function preparedAudit(db: Db): (context: RequestContext, entry: AuditEnt
     `INSERT INTO audit_log (at, token_id, role, action, target, division_code, detail, request_id, client_address)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
   )
-  return (context, entry, at) =>
-    void insert.run(
+  return (context, entry, at) => {
+    const { tokenId, role } = actorOf(context)
+    insert.run(
       at.getTime(),
-      context.actor?.tokenId ?? null,
-      context.actor?.role ?? null,
+      tokenId,
+      role,
       entry.action,
       entry.target,
       entry.divisionCode,
@@ -65,6 +72,7 @@ export function preparedAudit(db: Db): (context: RequestContext, entry: AuditEnt
       context.requestId,
       context.clientAddress
     )
+  }
 }
 
 export interface AuditFilter {
